@@ -1,0 +1,308 @@
+package c2c
+
+import "context"
+
+// Store is the contract every storage backend implements: the embedded
+// SQLite store and the Neo4j store. One conformance suite
+// (internal/store/storetest) runs every behaviour against each.
+//
+// Methods return domain errors: KindNotFound for a missing id, KindInvalid
+// for input that breaks a rule only the store can check (an exchange naming a
+// missing actor), KindConflict for a duplicate id or an actor that still has
+// edges, KindUnavailable when the backend cannot be reached. Writes are
+// all-or-nothing.
+//
+// Batch readers (…ByIDs, …ByActors) exist for per-request dataloaders: one
+// call, one round trip, whatever the number of ids.
+type Store interface {
+	// ActorsByIDs returns the actors with the given ids, in the same order;
+	// a missing id yields nil at its position.
+	ActorsByIDs(ctx context.Context, ids []string) ([]*Actor, error)
+	// Actors returns one page of the actors matching q.
+	Actors(ctx context.Context, q ActorQuery) (*ActorPage, error)
+	// CitiesByRegions returns, for each region id, the cities lying in it,
+	// ordered by name then id.
+	CitiesByRegions(ctx context.Context, regionIDs []string) (map[string][]*Actor, error)
+	// CreateActor stores a new actor; KindConflict if the id is taken,
+	// KindInvalid if RegionID names no Region.
+	CreateActor(ctx context.Context, a Actor) (*Actor, error)
+	// UpdateActor applies p to the actor with id and returns the result;
+	// KindNotFound if there is none. The kind of an actor cannot change.
+	UpdateActor(ctx context.Context, id string, p ActorPatch) (*Actor, error)
+	// DeleteActor removes the actor. With edges (exchanges, memberships,
+	// cities lying in it, facilitator references) it returns KindConflict
+	// unless cascade is set, which removes those edges too (and clears the
+	// region of its cities).
+	DeleteActor(ctx context.Context, id string, cascade bool) (*DeleteResult, error)
+
+	// ExchangesByIDs returns the exchanges with the given ids, in order; nil
+	// for a missing id.
+	ExchangesByIDs(ctx context.Context, ids []string) ([]*Exchange, error)
+	// Exchanges returns one page of the exchanges matching q.
+	Exchanges(ctx context.Context, q ExchangeQuery) (*ExchangePage, error)
+	// ExchangesByActors returns, for each actor id, the exchanges that have
+	// it at either end and match f, ordered by start (unknown last), then id.
+	ExchangesByActors(ctx context.Context, actorIDs []string, f ExchangeFilter) (map[string][]*Exchange, error)
+	// PartnersByActors returns, for each actor id, its partners over the
+	// exchanges matching f, ordered by exchange count descending, then
+	// partner name and id.
+	PartnersByActors(ctx context.Context, actorIDs []string, f ExchangeFilter) (map[string][]*Partner, error)
+	// CreateExchange stores a new exchange; KindConflict if the id is taken,
+	// KindInvalid naming the field if an end or facilitator is missing or a
+	// theme is not in the vocabulary.
+	CreateExchange(ctx context.Context, x Exchange) (*Exchange, error)
+	// UpdateExchange applies p; KindNotFound if there is no such exchange.
+	UpdateExchange(ctx context.Context, id string, p ExchangePatch) (*Exchange, error)
+	// DeleteExchange removes the exchange; KindNotFound if there is none.
+	DeleteExchange(ctx context.Context, id string) error
+
+	// MembershipsByIDs returns the memberships with the given ids, in order.
+	MembershipsByIDs(ctx context.Context, ids []string) ([]*Membership, error)
+	// MembershipsByActors returns, for each actor id, its memberships of
+	// organisations, ordered by since (unknown last), organisation id, id.
+	MembershipsByActors(ctx context.Context, actorIDs []string) (map[string][]*Membership, error)
+	// MembersByOrganisations returns, for each organisation id, the
+	// memberships in it, ordered by since (unknown last), actor id, id.
+	MembersByOrganisations(ctx context.Context, orgIDs []string) (map[string][]*Membership, error)
+	// CreateMembership stores a new membership; KindInvalid if the actor is
+	// missing or the organisation is not an Organisation, KindConflict if the
+	// id is taken.
+	CreateMembership(ctx context.Context, m Membership) (*Membership, error)
+	// UpdateMembership applies p; KindNotFound if there is none.
+	UpdateMembership(ctx context.Context, id string, p MembershipPatch) (*Membership, error)
+	// DeleteMembership removes it; KindNotFound if there is none.
+	DeleteMembership(ctx context.Context, id string) error
+
+	// Themes returns the vocabulary with the number of exchanges using each
+	// theme, ordered by id.
+	Themes(ctx context.Context) ([]ThemeCount, error)
+	// UpsertTheme adds a theme or changes its label.
+	UpsertTheme(ctx context.Context, t Theme) (*Theme, error)
+
+	// Search returns actors whose name or alternative names contain the
+	// folded text, best match first (MatchRank), then name, then id.
+	Search(ctx context.Context, text string, limit int) ([]*SearchHit, error)
+	// Neighbourhood returns the actors within depth hops of the centre over
+	// exchanges matching f (undirected), deduplicated, at most limit nodes
+	// (nearest first; ties by id) and the exchanges among the returned nodes.
+	// KindNotFound if the centre does not exist.
+	Neighbourhood(ctx context.Context, q NeighbourhoodQuery) (*Subgraph, error)
+
+	// Edges returns every exchange matching f, ordered by id, and the actors
+	// at their ends, ordered by id (Depth is nil). Graph analyses (paths,
+	// centrality, communities, export) run over it in Go, so every store
+	// answers them alike.
+	Edges(ctx context.Context, f ExchangeFilter) (*Subgraph, error)
+
+	// Import upserts a batch by id in one transaction: created, updated and
+	// unchanged counts come back; nothing is written if any item fails, and
+	// the error names the item (e.g. "exchanges[3].target").
+	Import(ctx context.Context, b Batch) (*ImportResult, error)
+
+	// Ping reports whether the backend is reachable (KindUnavailable if not).
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}
+
+// ActorPatch lists the fields an update changes; nil means unchanged. Clear
+// fields reset optional values.
+type ActorPatch struct {
+	Name       *string
+	AltNames   *[]string
+	Country    *string
+	Coords     *Coordinates
+	RegionID   *string
+	OrgType    *OrgType
+	WikidataID *string
+	GeoNamesID *int64
+	Summary    *string
+	// ClearCoords removes the coordinates.
+	ClearCoords bool
+}
+
+// Apply changes a in place.
+func (p ActorPatch) Apply(a *Actor) {
+	setIf(&a.Name, p.Name)
+	if p.AltNames != nil {
+		a.AltNames = append([]string(nil), (*p.AltNames)...)
+	}
+	setIf(&a.Country, p.Country)
+	if p.Coords != nil {
+		c := *p.Coords
+		a.Coords = &c
+	}
+	if p.ClearCoords {
+		a.Coords = nil
+	}
+	setIf(&a.RegionID, p.RegionID)
+	setIf(&a.OrgType, p.OrgType)
+	setIf(&a.WikidataID, p.WikidataID)
+	setIf(&a.GeoNamesID, p.GeoNamesID)
+	setIf(&a.Summary, p.Summary)
+}
+
+// ExchangePatch lists the fields an update changes; nil means unchanged.
+// Setting Start or End to a zero PartialDate pointer is not allowed: use the
+// Clear flags.
+type ExchangePatch struct {
+	SourceID     *string
+	TargetID     *string
+	Title        *string
+	Kind         *ExchangeKind
+	Themes       *[]string
+	Start        *PartialDate
+	End          *PartialDate
+	ClearStart   bool
+	ClearEnd     bool
+	DateNote     *string
+	Programme    *string
+	Event        *string
+	Facilitators *[]string
+	Summary      *string
+	SourceURL    *string
+	Directed     *bool
+}
+
+// Apply changes x in place.
+func (p ExchangePatch) Apply(x *Exchange) {
+	setIf(&x.SourceID, p.SourceID)
+	setIf(&x.TargetID, p.TargetID)
+	setIf(&x.Title, p.Title)
+	setIf(&x.Kind, p.Kind)
+	if p.Themes != nil {
+		x.Themes = append([]string(nil), (*p.Themes)...)
+	}
+	if p.Start != nil {
+		d := *p.Start
+		x.Start = &d
+	}
+	if p.End != nil {
+		d := *p.End
+		x.End = &d
+	}
+	if p.ClearStart {
+		x.Start = nil
+	}
+	if p.ClearEnd {
+		x.End = nil
+	}
+	setIf(&x.DateNote, p.DateNote)
+	setIf(&x.Programme, p.Programme)
+	setIf(&x.Event, p.Event)
+	if p.Facilitators != nil {
+		x.Facilitators = append([]string(nil), (*p.Facilitators)...)
+	}
+	setIf(&x.Summary, p.Summary)
+	setIf(&x.SourceURL, p.SourceURL)
+	setIf(&x.Directed, p.Directed)
+}
+
+// MembershipPatch lists the fields an update changes; nil means unchanged.
+type MembershipPatch struct {
+	Since      *PartialDate
+	Until      *PartialDate
+	ClearSince bool
+	ClearUntil bool
+	Role       *string
+	SourceURL  *string
+}
+
+// Apply changes m in place.
+func (p MembershipPatch) Apply(m *Membership) {
+	if p.Since != nil {
+		d := *p.Since
+		m.Since = &d
+	}
+	if p.Until != nil {
+		d := *p.Until
+		m.Until = &d
+	}
+	if p.ClearSince {
+		m.Since = nil
+	}
+	if p.ClearUntil {
+		m.Until = nil
+	}
+	setIf(&m.Role, p.Role)
+	setIf(&m.SourceURL, p.SourceURL)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// DeleteResult says what a delete removed.
+type DeleteResult struct {
+	ActorID            string
+	ExchangesRemoved   int
+	MembershipsRemoved int
+	CitiesDetached     int
+	FacilitatorsPruned int
+}
+
+// Partner is one actor's partner over a set of exchanges.
+type Partner struct {
+	ActorID   string // whose partner this is
+	PartnerID string
+	Exchanges int
+	First     *PartialDate // earliest known start, nil if none is known
+	Last      *PartialDate // latest known start (or end, when later), nil if none
+	Themes    []string     // themes of those exchanges, sorted
+}
+
+// ThemeCount is a theme with the number of exchanges that carry it.
+type ThemeCount struct {
+	Theme
+	Exchanges int
+}
+
+// SearchHit is an actor found by Search with its MatchRank.
+type SearchHit struct {
+	Actor *Actor
+	Rank  int
+}
+
+// Subgraph is a deduplicated set of nodes and the edges among them, for a
+// graph view.
+type Subgraph struct {
+	Nodes []*Actor       // ordered by distance from the centre, then id
+	Edges []*Exchange    // ordered by id
+	Depth map[string]int // hop distance of each node from the centre
+	// Truncated is set when the limit cut nodes off.
+	Truncated bool
+}
+
+// NeighbourhoodQuery asks for the ego network of an actor.
+type NeighbourhoodQuery struct {
+	Centre string
+	Depth  int // 1..MaxNeighbourhoodDepth
+	Filter ExchangeFilter
+	Limit  int // nodes, 1..MaxNeighbourhoodNodes
+}
+
+// Limits on graph queries.
+const (
+	MaxNeighbourhoodDepth = 3
+	MaxNeighbourhoodNodes = 2000
+	MaxPageSize           = 100
+	DefaultPageSize       = 20
+	MaxSearchResults      = 50
+)
+
+// Batch is a set of items to upsert together.
+type Batch struct {
+	Themes      []Theme
+	Actors      []Actor
+	Exchanges   []Exchange
+	Memberships []Membership
+}
+
+// ImportResult counts what an import did, per item type.
+type ImportResult struct {
+	Created   int
+	Updated   int
+	Unchanged int
+}
