@@ -1,0 +1,51 @@
+# c2c — the two commands a new user needs:
+#   make run    the service on the embedded store with demo data (go run ./cmd/c2c serve)
+#   make test   every check CI runs: gofmt, go vet, golangci-lint, and the race-enabled
+#               tests against the embedded store and a real Neo4j this target starts.
+
+GO            ?= go
+GOLANGCI_LINT := $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+# A test Neo4j apart from a developer's own (port 7687): its own port and folder.
+TEST_NEO4J_PORT ?= 17687
+TEST_NEO4J_DIR  ?= $(CURDIR)/.neo4j/test
+NEO4J           := tools/neo4j/neo4j.sh
+
+.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench
+
+run:
+	$(GO) run ./cmd/c2c serve
+
+build:
+	$(GO) build -o bin/c2c ./cmd/c2c
+
+generate:
+	$(GO) generate ./graph/...
+
+test: check neo4j-build
+	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
+	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 30m ./...; rc=$$?; \
+	NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) down; \
+	exit $$rc
+
+check: fmt-check vet lint
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GOLANGCI_LINT) run ./...
+
+test-go:
+	$(GO) test -race ./...
+
+neo4j-build:
+	$(NEO4J) build
+
+neo4j-up:
+	$(NEO4J) up
+
+neo4j-down:
+	$(NEO4J) down

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/demo"
+	"github.com/c2c-project/c2c/internal/server"
+)
+
+func serve(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var sf storeFlags
+	sf.register(fs, e.getenv)
+	addr := fs.String("addr", envOr(e.getenv, "C2C_ADDR", ":8080"), "listen address [C2C_ADDR]")
+	keys := fs.String("api-keys", e.getenv("C2C_API_KEYS"), "comma-separated API keys allowed to mutate; none means read-only [C2C_API_KEYS]")
+	loadDemo := fs.Bool("demo", envBool(e.getenv, "C2C_DEMO", true), "load the demo data into an empty store [C2C_DEMO]")
+	debug := fs.Bool("debug", envBool(e.getenv, "C2C_DEBUG", false), "report store round trips in response extensions [C2C_DEBUG]")
+	timeout := fs.Duration("request-timeout", envDuration(e.getenv, "C2C_REQUEST_TIMEOUT", 10*time.Second), "per-request timeout [C2C_REQUEST_TIMEOUT]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log, err := sf.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	// Until the store is open, /healthz answers and everything else says the
+	// service is starting, so an orchestrator sees "alive, not ready".
+	var handler atomic.Value
+	handler.Store(http.Handler(startingHandler()))
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.Load().(http.Handler).ServeHTTP(w, r) }),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      *timeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	log.Info("listening", "addr", ln.Addr().String(), "graphql", url+"/graphql", "graphiql", url+"/graphiql")
+
+	st, err := sf.open(ctx, log)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	defer st.Close()
+	if *loadDemo {
+		if err := seedDemo(ctx, st, log); err != nil {
+			_ = srv.Close()
+			return err
+		}
+	}
+	cfg := server.Config{APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version}
+	if len(cfg.APIKeys) == 0 {
+		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
+	}
+	handler.Store(server.New(st, cfg, log).Handler())
+	log.Info("ready", "store", sf.kind)
+	if e.ready != nil {
+		e.ready <- ln.Addr().String()
+	}
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// seedDemo loads the demo data when the store holds no actor at all.
+func seedDemo(ctx context.Context, st c2c.Store, log *slog.Logger) error {
+	page, err := st.Actors(ctx, c2c.ActorQuery{First: 1})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if len(page.Actors) > 0 {
+		return nil
+	}
+	res, err := st.Import(ctx, demo.Batch())
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	log.Info("loaded demo data into the empty store", "created", res.Created)
+	return nil
+}
+
+func splitKeys(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func startingHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/graphql" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"the service is starting: the store is not reachable yet","extensions":{"code":"UNAVAILABLE"}}]}`))
+			return
+		}
+		http.Error(w, "starting: the store is not reachable yet", http.StatusServiceUnavailable)
+	})
+	return mux
+}
