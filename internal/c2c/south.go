@@ -1,6 +1,7 @@
 package c2c
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -13,8 +14,8 @@ type Definition string
 // The definitions.
 const (
 	// DefG77 is membership of the Group of 77 (with China, as the G77 lists
-	// it). Countries outside the G77 are North; none is unknown unless it is
-	// missing from the reference.
+	// it). Countries the G77 table lists as non-members are North; countries
+	// it does not list at all (Taiwan, Kosovo) are unknown.
 	DefG77 Definition = "G77"
 	// DefM49Developing2020 is the UN M49 "Developing" designation as last
 	// published, in 2020. Countries the 2020 table leaves without a
@@ -78,6 +79,11 @@ type Country struct {
 	Region        string
 	SubRegionCode string
 	SubRegion     string
+	// IntermediateRegionCode and IntermediateRegion name the M49
+	// intermediate region ("005" South America, "014" Eastern Africa) where
+	// M49 has one, "" otherwise.
+	IntermediateRegionCode string
+	IntermediateRegion     string
 	// Statuses under each definition.
 	G77           SouthStatus
 	M49Developing SouthStatus
@@ -121,6 +127,9 @@ func indexCountries() {
 			if c.SubRegionCode != "" {
 				countriesByM49[c.SubRegionCode] = append(countriesByM49[c.SubRegionCode], c.Code)
 			}
+			if c.IntermediateRegionCode != "" {
+				countriesByM49[c.IntermediateRegionCode] = append(countriesByM49[c.IntermediateRegionCode], c.Code)
+			}
 		}
 	})
 }
@@ -142,22 +151,28 @@ func CountryByCode(code string) (Country, bool) {
 	return *c, true
 }
 
-// CountriesInM49 returns the codes of the countries in an M49 region or
-// sub-region, by its numeric code ("002") or its name ("Africa",
-// "Sub-Saharan Africa"), folded. It returns nil for an unknown region.
+// CountriesInM49 returns the codes of the countries in an M49 region,
+// sub-region or intermediate region, by its numeric code ("002", "005") or
+// its name ("Africa", "Sub-Saharan Africa", "South America"), folded. It
+// returns nil for an unknown region. The slice is the caller's to keep.
 func CountriesInM49(region string) []string {
 	indexCountries()
 	if cs, ok := countriesByM49[region]; ok {
-		return cs
+		return slices.Clone(cs)
 	}
 	f := Fold(region)
+	if f == "" {
+		return nil
+	}
 	for i := range countryTable {
 		c := &countryTable[i]
-		if Fold(c.Region) == f {
-			return countriesByM49[c.RegionCode]
-		}
-		if Fold(c.SubRegion) == f {
-			return countriesByM49[c.SubRegionCode]
+		switch f {
+		case Fold(c.Region):
+			return slices.Clone(countriesByM49[c.RegionCode])
+		case Fold(c.SubRegion):
+			return slices.Clone(countriesByM49[c.SubRegionCode])
+		case Fold(c.IntermediateRegion):
+			return slices.Clone(countriesByM49[c.IntermediateRegionCode])
 		}
 	}
 	return nil
