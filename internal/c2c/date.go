@@ -57,8 +57,12 @@ func ParsePartialDate(field, s string) (PartialDate, error) {
 		if len(p) != widths[i] {
 			return bad("wrong shape")
 		}
+		// Atoi alone would take "+1" for a month.
+		if strings.Trim(p, "0123456789") != "" {
+			return bad("not a number")
+		}
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
+		if err != nil {
 			return bad("not a number")
 		}
 		*vals[i] = n
