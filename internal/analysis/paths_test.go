@@ -1,0 +1,186 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/google/go-cmp/cmp"
+)
+
+var sizes = []struct {
+	seed uint64
+	n, m int
+}{{1, 5, 6}, {2, 8, 12}, {3, 10, 14}, {4, 12, 20}, {5, 14, 18}, {6, 9, 25}}
+
+// checkHops asserts that each hop of p names the preferred exchange and the
+// right parallel count.
+func checkHops(t *testing.T, r *ref, p Path) {
+	t.Helper()
+	if got, want := len(p.ExchangeIDs), len(p.ActorIDs)-1; got != want {
+		t.Fatalf("path %v: %d exchanges, want %d", p.ActorIDs, got, want)
+	}
+	for i := 1; i < len(p.ActorIDs); i++ {
+		id, n := r.preferred(p.ActorIDs[i-1], p.ActorIDs[i])
+		if p.ExchangeIDs[i-1] != id || p.Parallel[i-1] != n {
+			t.Errorf("path %v hop %d: exchange %s (%d parallel), want %s (%d)", p.ActorIDs, i, p.ExchangeIDs[i-1], p.Parallel[i-1], id, n)
+		}
+	}
+}
+
+func TestShortestPathsMatchEnumeration(t *testing.T) {
+	for _, sz := range sizes {
+		for _, directed := range []bool{false, true} {
+			g := randomGraph(sz.seed, sz.n, sz.m)
+			r := newRef(g, directed)
+			for _, s := range r.nodes {
+				d := r.bfs(s)
+				for _, tt := range r.nodes {
+					name := fmt.Sprintf("seed%d/directed=%v/%s-%s", sz.seed, directed, s, tt)
+					got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{Directed: directed, MaxHops: MaxHops, Limit: MaxPathLimit}))
+					all := r.simplePaths(s, tt, MaxHops)
+					var want [][]string
+					if dist, ok := d[tt]; ok && dist <= MaxHops {
+						for _, p := range all {
+							if len(p)-1 == dist {
+								want = append(want, p)
+							}
+						}
+					}
+					slices.SortFunc(want, seqLess)
+					var gotSeqs [][]string
+					for _, p := range got {
+						gotSeqs = append(gotSeqs, p.ActorIDs)
+						checkHops(t, r, p)
+					}
+					if diff := cmp.Diff(want, gotSeqs); diff != "" {
+						t.Fatalf("%s: paths (-want +got):\n%s", name, diff)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestShortestPathsHopLimitAndCap(t *testing.T) {
+	g := randomGraph(4, 12, 20)
+	r := newRef(g, false)
+	for _, s := range r.nodes {
+		d := r.bfs(s)
+		for _, tt := range r.nodes {
+			got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{MaxHops: 2, Limit: 1}))
+			dist, ok := d[tt]
+			if want := ok && dist <= 2; (len(got) == 1) != want {
+				t.Fatalf("%s-%s: %d paths with distance %d (reachable %v), want a path: %v", s, tt, len(got), dist, ok, want)
+			}
+		}
+	}
+}
+
+func TestKShortestMatchesEnumeration(t *testing.T) {
+	for _, sz := range sizes {
+		for _, directed := range []bool{false, true} {
+			g := randomGraph(sz.seed, sz.n, sz.m)
+			r := newRef(g, directed)
+			for _, k := range []int{1, 3, MaxK} {
+				for _, hops := range []int{3, MaxHops} {
+					for _, s := range r.nodes {
+						for _, tt := range r.nodes {
+							if s == tt {
+								continue
+							}
+							all := r.simplePaths(s, tt, hops)
+							slices.SortFunc(all, seqLess)
+							want := all[:min(k, len(all))]
+							got := mustPaths(t)(KShortest(shuffled(g, sz.seed), s, tt, k, PathOptions{Directed: directed, MaxHops: hops}))
+							var gotSeqs [][]string
+							for _, p := range got {
+								gotSeqs = append(gotSeqs, p.ActorIDs)
+								checkHops(t, r, p)
+							}
+							if len(want) == 0 {
+								want = nil
+							}
+							if diff := cmp.Diff(want, gotSeqs); diff != "" {
+								t.Fatalf("seed %d directed=%v k=%d hops=%d %s-%s (-want +got):\n%s", sz.seed, directed, k, hops, s, tt, diff)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestHandGraphPaths(t *testing.T) {
+	g := handGraph()
+	got := mustPaths(t)(ShortestPaths(g, "barcelona", "durban", PathOptions{}))
+	if diff := cmp.Diff([]string{"barcelona>chefchaouen>uclg>durban"}, ids(got)); diff != "" {
+		t.Errorf("barcelona to durban (-want +got):\n%s", diff)
+	}
+	// Two exchanges join durban and sao-paulo: the earlier one is named.
+	got = mustPaths(t)(ShortestPaths(g, "sao-paulo", "durban", PathOptions{}))
+	if diff := cmp.Diff([]Path{{ActorIDs: []string{"sao-paulo", "durban"}, ExchangeIDs: []string{"e1"}, Parallel: []int{2}}}, got); diff != "" {
+		t.Errorf("sao-paulo to durban (-want +got):\n%s", diff)
+	}
+	// Directed: only e2 runs sao-paulo to durban.
+	got = mustPaths(t)(ShortestPaths(g, "sao-paulo", "durban", PathOptions{Directed: true}))
+	if diff := cmp.Diff([]Path{{ActorIDs: []string{"sao-paulo", "durban"}, ExchangeIDs: []string{"e2"}, Parallel: []int{1}}}, got); diff != "" {
+		t.Errorf("directed sao-paulo to durban (-want +got):\n%s", diff)
+	}
+	// Maputo to sao-paulo: two shortest paths, in id order.
+	got = mustPaths(t)(ShortestPaths(g, "maputo", "sao-paulo", PathOptions{}))
+	if diff := cmp.Diff([]string{"maputo>durban>sao-paulo", "maputo>nampula>sao-paulo"}, ids(got)); diff != "" {
+		t.Errorf("maputo to sao-paulo (-want +got):\n%s", diff)
+	}
+	got = mustPaths(t)(KShortest(g, "maputo", "sao-paulo", 4, PathOptions{}))
+	// Only two loopless paths exist, whatever k asks for.
+	if diff := cmp.Diff([]string{"maputo>durban>sao-paulo", "maputo>nampula>sao-paulo"}, ids(got)); diff != "" {
+		t.Errorf("k-shortest maputo to sao-paulo (-want +got):\n%s", diff)
+	}
+	for _, p := range got {
+		seen := map[string]bool{}
+		for _, a := range p.ActorIDs {
+			if seen[a] {
+				t.Errorf("path %v repeats %s", p.ActorIDs, a)
+			}
+			seen[a] = true
+		}
+	}
+	got = mustPaths(t)(ShortestPaths(g, "durban", "durban", PathOptions{}))
+	if diff := cmp.Diff([]string{"durban"}, ids(got)); diff != "" {
+		t.Errorf("durban to itself (-want +got):\n%s", diff)
+	}
+}
+
+func TestPathErrors(t *testing.T) {
+	g := handGraph()
+	cases := []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"unknown from", second(ShortestPaths(g, "nowhere", "durban", PathOptions{})), "from"},
+		{"unknown to", second(KShortest(g, "durban", "nowhere", 2, PathOptions{})), "to"},
+		{"k too large", second(KShortest(g, "durban", "uclg", MaxK+1, PathOptions{})), "k"},
+		{"k zero", second(KShortest(g, "durban", "uclg", 0, PathOptions{})), "k"},
+		{"hops too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{MaxHops: MaxHops + 1})), "maxHops"},
+		{"limit too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{Limit: MaxPathLimit + 1})), "limit"},
+		{"time hops", second(EarliestArrival(g, "durban", "uclg", PathOptions{MaxHops: -1})), "maxHops"},
+		{"reachable from", second(Reachable(g, "nowhere", PathOptions{})), "from"},
+	}
+	for _, c := range cases {
+		var e *c2c.Error
+		if c.err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		if got, want := c2c.KindOf(c.err), c2c.KindInvalid; got != want {
+			t.Errorf("%s: kind %v, want %v", c.name, got, want)
+		}
+		if ok := asError(c.err, &e); !ok || e.Field != c.field {
+			t.Errorf("%s: error %v, want field %q", c.name, c.err, c.field)
+		}
+	}
+}
