@@ -1,0 +1,235 @@
+// Package sqlitestore is the embedded, durable c2c.Store: one SQLite file
+// driven through the pure Go modernc.org/sqlite driver.
+//
+// Writes go through a single connection whose transactions begin IMMEDIATE,
+// so concurrent writers queue instead of failing with SQLITE_BUSY; reads use
+// a pool of query-only connections that see committed data through WAL. The
+// schema is created by versioned migrations (migrations/*.sql) applied at
+// Open.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// storeName labels round trips (c2c.CountRoundTrip) made by this store.
+const storeName = "sqlite"
+
+// busyTimeout is how long a connection waits for a lock held by another
+// process before giving up.
+const busyTimeout = 10 * time.Second
+
+// Store is the SQLite implementation of c2c.Store. It is safe for concurrent
+// use.
+type Store struct {
+	path   string
+	writer *sql.DB // one connection, transactions begin IMMEDIATE
+	reader *sql.DB // pooled, query-only
+	now    func() time.Time
+}
+
+var _ c2c.Store = (*Store)(nil)
+
+// Open opens the database file at path, creating it if needed (the directory
+// must exist), and applies pending migrations. It returns KindUnavailable
+// when the file cannot be opened and KindInternal when a migration fails.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, c2c.Invalid("path", "is required")
+	}
+	writer, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, c2c.Unavailable("open", err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxIdleTime(0)
+	writer.SetConnMaxLifetime(0)
+	s := &Store{path: path, writer: writer, now: time.Now}
+	// The writer connects first so that the file exists and is in WAL mode
+	// before any reader opens it.
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, c2c.Unavailable("open", err)
+	}
+	reader, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		writer.Close()
+		return nil, c2c.Unavailable("open", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	s.reader = reader
+	if _, err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn returns the driver data source name for path: WAL, foreign keys,
+// a busy timeout and synchronous=NORMAL on every connection; IMMEDIATE
+// transactions on the writer, query_only on readers.
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "1")
+	q.Set("_synchronous", "NORMAL")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Set("_query_only", "1")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Path returns the database file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// Close releases both connection pools. Calling it twice is harmless.
+func (s *Store) Close() error {
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c2c.Internal("close", err)
+	}
+	return nil
+}
+
+const pingSQL = `SELECT 1`
+
+// Ping checks that the database answers a query; KindUnavailable if not.
+func (s *Store) Ping(ctx context.Context) error {
+	c2c.CountRoundTrip(ctx, storeName)
+	var one int
+	if err := s.reader.QueryRowContext(ctx, pingSQL).Scan(&one); err != nil {
+		return c2c.Unavailable("ping", err)
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// query sends one statement and counts the round trip.
+func query(ctx context.Context, q querier, step, stmt string, args ...any) (*sql.Rows, error) {
+	c2c.CountRoundTrip(ctx, storeName)
+	rows, err := q.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, dbError(step, err)
+	}
+	return rows, nil
+}
+
+// exec sends one statement and counts the round trip.
+func exec(ctx context.Context, q querier, step, stmt string, args ...any) (sql.Result, error) {
+	c2c.CountRoundTrip(ctx, storeName)
+	res, err := q.ExecContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, dbError(step, err)
+	}
+	return res, nil
+}
+
+// queryRow sends one statement expecting at most one row and scans it; found
+// is false when there is no row.
+func queryRow(ctx context.Context, q querier, step, stmt string, args []any, dest ...any) (found bool, err error) {
+	c2c.CountRoundTrip(ctx, storeName)
+	err = q.QueryRowContext(ctx, stmt, args...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbError(step, err)
+	}
+	return true, nil
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer, committing when
+// it returns nil.
+func (s *Store) write(ctx context.Context, step string, fn func(tx *sql.Tx) error) error {
+	c2c.CountRoundTrip(ctx, storeName)
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(step+": begin", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	c2c.CountRoundTrip(ctx, storeName)
+	if err := tx.Commit(); err != nil {
+		return dbError(step+": commit", err)
+	}
+	return nil
+}
+
+// read runs fn in one read transaction, so that its statements see one
+// snapshot.
+func (s *Store) read(ctx context.Context, step string, fn func(tx *sql.Tx) error) error {
+	c2c.CountRoundTrip(ctx, storeName)
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return dbError(step+": begin", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// dbError turns a driver error into a domain error: constraint failures the
+// store did not catch beforehand become KindConflict or KindInvalid, a busy
+// or unopenable database KindUnavailable, the rest KindInternal. The cause
+// stays in the chain (context.Canceled remains visible to errors.Is).
+func dbError(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *c2c.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return &c2c.Error{Kind: c2c.KindConflict, Message: step + ": the id is already taken", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &c2c.Error{Kind: c2c.KindInvalid, Message: step + ": a referenced record does not exist", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return &c2c.Error{Kind: c2c.KindInvalid, Message: step + ": a value breaks a rule of the schema", Err: err}
+		}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY:
+			return c2c.Unavailable(step, err)
+		}
+	}
+	if errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "sql: database is closed") {
+		return c2c.Unavailable(step, err)
+	}
+	return c2c.Internal(step, err)
+}
+
+// timestamp formats t for created_at/updated_at columns.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
