@@ -12,7 +12,7 @@ import (
 type ActorFilter struct {
 	Kinds     []ActorKind
 	Countries []string // ISO alpha-2 codes
-	Regions   []string // M49 region or sub-region codes ("002" Africa, "005" South America)
+	Regions   []string // M49 region, sub-region or intermediate region codes or names ("002" Africa, "005" South America)
 	South     *SouthFilter
 	Text      string // matched, folded, against names and alternative names
 	OrgTypes  []OrgType

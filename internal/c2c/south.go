@@ -74,8 +74,8 @@ type Country struct {
 	Code          string // ISO 3166-1 alpha-2
 	Alpha3        string
 	Name          string
-	M49           string // numeric code, 3 digits
-	RegionCode    string // M49 region: "002" Africa, "019" Americas, "142" Asia, "150" Europe, "009" Oceania
+	M49           string // numeric code, 3 digits; "" where M49 lists none (Taiwan, Kosovo)
+	RegionCode    string // M49 region: "002" Africa, "019" Americas, "142" Asia, "150" Europe, "009" Oceania; "" for none
 	Region        string
 	SubRegionCode string
 	SubRegion     string
