@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// The fields every Actor type shares; the per-type resolvers call these.
+
+func actorCountry(a *c2c.Actor) *c2c.Country {
+	if c, ok := c2c.CountryByCode(a.Country); ok {
+		return &c
+	}
+	return nil
+}
+
+func actorGeonamesID(a *c2c.Actor) *int {
+	if a.GeoNamesID == 0 {
+		return nil
+	}
+	return ptr(int(a.GeoNamesID))
+}
+
+func (r *Resolver) actorExchanges(ctx context.Context, id string, filter *model.ExchangeFilter, first *int) ([]*c2c.Exchange, error) {
+	n, err := pageSize("first", first, c2c.DefaultPageSize, c2c.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	l := r.loadersFor(ctx)
+	xs, err := l.exchangesByActor(f).Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) > n {
+		xs = xs[:n]
+	}
+	l.primeExchanges(xs)
+	return xs, nil
+}
+
+func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.ExchangeFilter, first *int) ([]*c2c.Partner, error) {
+	n, err := pageSize("first", first, c2c.DefaultPageSize, c2c.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := r.loadersFor(ctx).partnersByActor(f).Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) > n {
+		ps = ps[:n]
+	}
+	return ps, nil
+}
+
+func (r *Resolver) actorMemberships(ctx context.Context, id string) ([]*c2c.Membership, error) {
+	ms, err := r.loadersFor(ctx).membershipsByActor.Load(ctx, id)
+	if ms == nil && err == nil {
+		ms = []*c2c.Membership{}
+	}
+	return ms, err
+}
+
+// actorByID loads an actor that must exist (an exchange end, a partner):
+// its absence means the store broke an invariant.
+func (r *Resolver) actorByID(ctx context.Context, what, id string) (model.Actor, error) {
+	a, err := r.loadersFor(ctx).actors.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, c2c.Internal("load "+what, c2c.NotFound("actor", id))
+	}
+	return model.WrapActor(a), nil
+}

@@ -1,0 +1,81 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// selected reports whether the field being resolved selects a sub-field
+// called name, so that costly fields (totalCount) are computed only when
+// asked for.
+func selected(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// searchText checks a search text and returns it folded; KindInvalid naming
+// field when it is empty or too long.
+func searchText(field, text string) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", c2c.Invalid(field, "is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(text) > c2c.MaxNameLen {
+		return "", c2c.Invalid(field, "is longer than %d characters", c2c.MaxNameLen)
+	}
+	q := c2c.Fold(text)
+	if q == "" {
+		return "", c2c.Invalid(field, "has no letters or digits to search for")
+	}
+	return q, nil
+}
+
+// countries returns the countries of the reference that filter selects,
+// ordered by code; KindInvalid naming the filter field for unknown codes,
+// regions or definitions.
+func countries(filter *model.CountryFilter) ([]*c2c.Country, error) {
+	all := c2c.Countries()
+	out := make([]*c2c.Country, 0, len(all))
+	if filter == nil {
+		for i := range all {
+			out = append(out, &all[i])
+		}
+		return out, nil
+	}
+	f := c2c.ActorFilter{Countries: filter.Codes, Regions: filter.M49Regions}
+	for i, code := range filter.Codes {
+		if _, ok := c2c.CountryByCode(strings.ToUpper(code)); !ok {
+			return nil, c2c.Invalid("filter.codes["+strconv.Itoa(i)+"]", "%q is not a known ISO 3166-1 alpha-2 code", code)
+		}
+	}
+	if g := filter.GlobalSouth; g != nil {
+		f.South = &c2c.SouthFilter{Definition: g.Definition, Status: g.Status}
+	}
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
+	codes, restricted, _ := f.CountrySet()
+	keep := map[string]bool{}
+	for _, c := range codes {
+		keep[c] = true
+	}
+	for i := range all {
+		if !restricted || keep[all[i].Code] {
+			out = append(out, &all[i])
+		}
+	}
+	return out, nil
+}
