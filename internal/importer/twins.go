@@ -1,0 +1,487 @@
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// TwinReport counts what a twin-town import found.
+type TwinReport struct {
+	// Pairs is the number of distinct city pairs: one mutual TWINNING
+	// exchange each.
+	Pairs int
+	// ListedBothWays counts pairs listed as A→B and as B→A, merged into one.
+	ListedBothWays int
+	// DuplicateRows counts accepted rows that repeat a pair in a direction
+	// already seen.
+	DuplicateRows int
+	// CitiesMatched counts distinct existing actors the rows resolved to.
+	CitiesMatched int
+	// CitiesCreated counts the new City actors.
+	CitiesCreated int
+}
+
+// matchRadiusKm is how far a row's coordinates may lie from an existing
+// city of the same name and country for the two to be one city. Names
+// repeat within a country (several Neustadts, Münsters, Springfields), and
+// the coordinates tell them apart.
+const matchRadiusKm = 50
+
+// twinSide is one city of a twin-town row.
+type twinSide struct {
+	name   string
+	cc     string
+	coords *c2c.Coordinates
+}
+
+func (s twinSide) key() string { return s.cc + "|" + c2c.Fold(s.name) }
+
+// twinRow is an accepted row of a twin-town file.
+type twinRow struct {
+	line  int
+	sides [2]twinSide
+}
+
+// readTwinRows reads every row, rejecting those whose names or countries
+// are empty or unusable or whose coordinates are malformed.
+func readTwinRows(src rowSource, rep *Report, opts Options) ([]twinRow, error) {
+	var out []twinRow
+	err := eachRow(src, rep, opts, func(r *row) {
+		var tr twinRow
+		tr.line = r.line
+		ok := true
+		for i := 0; i < 2; i++ {
+			n := strconv.Itoa(i + 1)
+			s, good := twinSideFromRow(r, "city"+n, "country"+n, "lat"+n, "lng"+n, rep)
+			tr.sides[i] = s
+			ok = ok && good
+		}
+		if ok {
+			out = append(out, tr)
+		}
+	})
+	return out, err
+}
+
+func twinSideFromRow(r *row, cityCol, countryCol, latCol, lonCol string, rep *Report) (twinSide, bool) {
+	reject := func(field, code, format string, args ...any) (twinSide, bool) {
+		rep.reject(Rejection{Line: r.line, Field: field, Code: code, Reason: fmt.Sprintf(format, args...)})
+		return twinSide{}, false
+	}
+	name := strings.Join(strings.Fields(r.text(cityCol)), " ")
+	country := strings.TrimSpace(r.text(countryCol))
+	if country == "" {
+		// "Varna, Bulgaria" with an empty country column.
+		if i := strings.LastIndex(name, ","); i > 0 {
+			if cc, ok := c2c.CountryCodeByName(name[i+1:]); ok {
+				name, country = strings.TrimSpace(name[:i]), cc
+			}
+		}
+	}
+	if name == "" {
+		return reject(cityCol, CodeEmptyName, "is empty")
+	}
+	if reason := badPlaceName(name); reason != "" {
+		return reject(cityCol, CodeBadName, "%q %s", name, reason)
+	}
+	if country == "" {
+		return reject(countryCol, CodeEmptyCountry, "is empty (city %q)", name)
+	}
+	cc, ok := c2c.CountryCodeByName(country)
+	if !ok {
+		return reject(countryCol, CodeUnknownCountry, "%q is not a country this service knows", country)
+	}
+	if _, ok := c2c.CountryByCode(cc); !ok {
+		return reject(countryCol, CodeUnknownCountry, "%q resolves to %s, which the country reference lacks", country, cc)
+	}
+	s := twinSide{name: name, cc: cc}
+	la, lo := r.text(latCol), r.text(lonCol)
+	if la == "" && lo == "" {
+		return s, true
+	}
+	lat, err1 := strconv.ParseFloat(la, 64)
+	lon, err2 := strconv.ParseFloat(lo, 64)
+	switch {
+	case err1 != nil || math.IsNaN(lat) || math.IsInf(lat, 0):
+		return reject(latCol, CodeBadCoordinates, "%q is not a number", la)
+	case err2 != nil || math.IsNaN(lon) || math.IsInf(lon, 0):
+		return reject(lonCol, CodeBadCoordinates, "%q is not a number", lo)
+	case lat < -90 || lat > 90:
+		return reject(latCol, CodeBadCoordinates, "%v is outside -90..90", lat)
+	case lon < -180 || lon > 180:
+		return reject(lonCol, CodeBadCoordinates, "%v is outside -180..180", lon)
+	case lat == 0 && lon == 0:
+		// 0,0 is a placeholder for "unknown" in scraped data.
+	default:
+		s.coords = &c2c.Coordinates{Lat: lat, Lon: lon}
+	}
+	return s, true
+}
+
+// badPlaceName returns why name cannot be a place name, "" if it can.
+func badPlaceName(name string) string {
+	if len([]rune(name)) > c2c.MaxNameLen {
+		return fmt.Sprintf("is longer than %d characters", c2c.MaxNameLen)
+	}
+	letters := 0
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.IsControl(r):
+			return "contains control characters"
+		case strings.ContainsRune("<>{}[]|=#@\\", r):
+			return fmt.Sprintf("contains %q, which no place name has", r)
+		}
+	}
+	if letters == 0 {
+		return "has no letters"
+	}
+	if strings.Contains(name, "://") || strings.HasPrefix(strings.ToLower(name), "www.") {
+		return "is a web address"
+	}
+	return ""
+}
+
+// cityRef is a city a twin-town side can resolve to.
+type cityRef struct {
+	id       string
+	name     string
+	cc       string
+	coords   *c2c.Coordinates
+	existing bool
+	line     int // the first line that created it, for new cities
+}
+
+// twinResolver matches twin-town sides to existing cities, or creates new
+// ones with stable ids.
+type twinResolver struct {
+	byKey   map[string][]*cityRef // cc|folded name → candidates, existing first
+	taken   map[string]bool       // ids in use (stored or created)
+	created []*cityRef
+	matched map[string]bool
+}
+
+// loadCities reads every existing city of the given countries, one page
+// at a time, and indexes it under each of its names.
+func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*twinResolver, error) {
+	tr := &twinResolver{byKey: map[string][]*cityRef{}, taken: map[string]bool{}, matched: map[string]bool{}}
+	if len(ccs) == 0 {
+		return tr, nil
+	}
+	q := c2c.ActorQuery{
+		Filter: c2c.ActorFilter{Kinds: []c2c.ActorKind{c2c.ActorCity}, Countries: ccs},
+		Order:  c2c.OrderIDAsc,
+		First:  c2c.MaxPageSize,
+	}
+	for {
+		page, err := st.Actors(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("load cities: %w", err)
+		}
+		for _, a := range page.Actors {
+			ref := &cityRef{id: a.ID, name: a.Name, cc: a.Country, coords: a.Coords, existing: true}
+			tr.taken[a.ID] = true
+			seen := map[string]bool{}
+			for _, n := range a.Names() {
+				k := a.Country + "|" + c2c.Fold(n)
+				if !seen[k] {
+					seen[k] = true
+					tr.byKey[k] = append(tr.byKey[k], ref)
+				}
+			}
+		}
+		if !page.HasNext || len(page.Actors) == 0 {
+			return tr, nil
+		}
+		c := c2c.ActorCursor(q.Order, page.Actors[len(page.Actors)-1])
+		q.After = &c
+	}
+}
+
+// resolve returns the city for s, creating one when no candidate of the
+// same name and country lies within matchRadiusKm (or has no coordinates
+// to compare). reserve checks whether an id is free in the store.
+func (tr *twinResolver) resolve(s twinSide, line int, reserve func(string) (bool, error)) (*cityRef, error) {
+	k := s.key()
+	cands := tr.byKey[k]
+	if ref := pick(cands, s.coords); ref != nil {
+		if ref.existing {
+			tr.matched[ref.id] = true
+		}
+		return ref, nil
+	}
+	id, err := tr.newID(s, reserve)
+	if err != nil {
+		return nil, err
+	}
+	ref := &cityRef{id: id, name: s.name, cc: s.cc, coords: s.coords, line: line}
+	tr.taken[id] = true
+	tr.created = append(tr.created, ref)
+	tr.byKey[k] = append(tr.byKey[k], ref)
+	return ref, nil
+}
+
+func pick(cands []*cityRef, at *c2c.Coordinates) *cityRef {
+	if len(cands) == 0 {
+		return nil
+	}
+	if at == nil {
+		return cands[0]
+	}
+	var best *cityRef
+	bestKm := math.Inf(1)
+	for _, c := range cands {
+		if c.coords == nil {
+			continue
+		}
+		if d := distanceKm(*at, *c.coords); d <= matchRadiusKm && d < bestKm {
+			best, bestKm = c, d
+		}
+	}
+	if best != nil {
+		return best
+	}
+	for _, c := range cands {
+		if c.coords == nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// distanceKm is the great-circle distance between a and b.
+func distanceKm(a, b c2c.Coordinates) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dLat := (b.Lat - a.Lat) * rad
+	dLon := (b.Lon - a.Lon) * rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// newID returns "<cc>-<slug>", or with "-2", "-3", … when that is taken.
+func (tr *twinResolver) newID(s twinSide, reserve func(string) (bool, error)) (string, error) {
+	base := strings.ToLower(s.cc) + "-" + c2c.Slug(s.name)
+	if c2c.Slug(s.name) == "" {
+		base = strings.ToLower(s.cc) + "-city-" + shortHash(c2c.Fold(s.name))
+	}
+	for n := 1; ; n++ {
+		id := base
+		if n > 1 {
+			id = base + "-" + strconv.Itoa(n)
+		}
+		if tr.taken[id] {
+			continue
+		}
+		free, err := reserve(id)
+		if err != nil {
+			return "", err
+		}
+		if free {
+			return id, nil
+		}
+		tr.taken[id] = true
+	}
+}
+
+func shortHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:4])
+}
+
+// TwinExchangeID returns the id of the mutual twinning exchange between two
+// actors: "twin-<a>--<b>" with the ids in sorted order, shortened with a
+// hash of the whole when longer than 128 characters.
+func TwinExchangeID(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	id := "twin-" + a + "--" + b
+	if len(id) <= 128 {
+		return id
+	}
+	head := strings.TrimRight(id[:119], "-._")
+	return head + "-" + shortHash(id)
+}
+
+// twinPair is one merged pair.
+type twinPair struct {
+	a, b              *cityRef // a.id < b.id
+	line              int      // first line listing it
+	forward, backward bool     // listed as a→b, as b→a
+	rows              int
+}
+
+func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, opts Options) (*Report, error) {
+	rows, err := readTwinRows(src, rep, opts)
+	if err != nil {
+		return rep, err
+	}
+	ccSet := map[string]bool{}
+	var ccs []string
+	for _, r := range rows {
+		for _, s := range r.sides {
+			if !ccSet[s.cc] {
+				ccSet[s.cc] = true
+				ccs = append(ccs, s.cc)
+			}
+		}
+	}
+	tr, err := loadCities(ctx, st, ccs)
+	if err != nil {
+		return rep, err
+	}
+	// Base ids of cities that may be created, checked against the store in
+	// bulk: an id may be held by an actor that is not a city of that name.
+	var probe []string
+	probed := map[string]bool{}
+	for _, r := range rows {
+		for _, s := range r.sides {
+			if id := strings.ToLower(s.cc) + "-" + c2c.Slug(s.name); !probed[id] && !tr.taken[id] {
+				probed[id] = true
+				probe = append(probe, id)
+			}
+		}
+	}
+	stored, err := actorKinds(ctx, st, probe)
+	if err != nil {
+		return rep, err
+	}
+	for id := range stored {
+		tr.taken[id] = true
+	}
+	reserve := func(id string) (bool, error) {
+		if probed[id] {
+			return true, nil // probed and not found
+		}
+		k, err := actorKinds(ctx, st, []string{id})
+		if err != nil {
+			return false, err
+		}
+		return len(k) == 0, nil
+	}
+
+	pairs := map[string]*twinPair{}
+	var order []*twinPair
+	for _, r := range rows {
+		a, err := tr.resolve(r.sides[0], r.line, reserve)
+		if err != nil {
+			return rep, err
+		}
+		b, err := tr.resolve(r.sides[1], r.line, reserve)
+		if err != nil {
+			return rep, err
+		}
+		if a == b {
+			rep.reject(Rejection{Line: r.line, Field: "city2", Code: CodeSameCity,
+				Reason: fmt.Sprintf("%q names the same city as city1 (%s)", r.sides[1].name, a.id)})
+			continue
+		}
+		forward := a.id < b.id
+		if !forward {
+			a, b = b, a
+		}
+		k := a.id + "\x00" + b.id
+		p := pairs[k]
+		if p == nil {
+			p = &twinPair{a: a, b: b, line: r.line}
+			pairs[k] = p
+			order = append(order, p)
+		}
+		p.rows++
+		if forward {
+			p.forward = true
+		} else {
+			p.backward = true
+		}
+	}
+
+	// Created cities that no accepted row uses (their row was rejected as
+	// same-city) are dropped.
+	used := map[string]bool{}
+	for _, p := range order {
+		used[p.a.id], used[p.b.id] = true, true
+	}
+	themes, err := themeSet(ctx, st)
+	if err != nil {
+		return rep, err
+	}
+	var b c2c.Batch
+	var lines itemLines
+	if !themes["friendship"] {
+		b.Themes = append(b.Themes, friendshipTheme())
+	}
+	tw := &TwinReport{Pairs: len(order)}
+	for _, c := range tr.created {
+		if !used[c.id] {
+			continue
+		}
+		a := c2c.Actor{ID: c.id, Kind: c2c.ActorCity, Name: c.name, Country: c.cc, Coords: c.coords}
+		a.Normalize()
+		if err := a.Validate(""); err != nil {
+			fieldErrors(c.line, err, rep)
+			continue
+		}
+		b.Actors = append(b.Actors, a)
+		lines.actors = append(lines.actors, c.line)
+	}
+	tw.CitiesCreated = len(b.Actors)
+	for id := range tr.matched {
+		if used[id] {
+			tw.CitiesMatched++
+		}
+	}
+	accepted := 0
+	for _, p := range order {
+		x := c2c.Exchange{
+			ID:       TwinExchangeID(p.a.id, p.b.id),
+			SourceID: p.a.id,
+			TargetID: p.b.id,
+			Title:    "Twinning of " + p.a.name + " and " + p.b.name,
+			Kind:     c2c.KindTwinning,
+			Themes:   []string{"friendship"},
+			Summary:  "Twin towns (sister cities), listed from one side only.",
+		}
+		if p.forward && p.backward {
+			x.Summary = "Twin towns (sister cities), listed from both sides."
+			tw.ListedBothWays++
+		}
+		x.Normalize()
+		if err := x.Validate(""); err != nil {
+			fieldErrors(p.line, err, rep)
+			continue
+		}
+		accepted += p.rows
+		b.Exchanges = append(b.Exchanges, x)
+		lines.exchanges = append(lines.exchanges, p.line)
+	}
+	tw.DuplicateRows = accepted - len(b.Exchanges) - tw.ListedBothWays
+	rep.Twins = tw
+	rep.Accepted = accepted
+	rep.sortRejections()
+	if len(rep.Rejected) > 0 && opts.Strict {
+		return rep, rejectedError(rep)
+	}
+	if opts.DryRun || len(b.Exchanges) == 0 {
+		return rep, nil
+	}
+	return rep, write(ctx, st, b, lines, rep)
+}
+
+func friendshipTheme() c2c.Theme {
+	for _, t := range c2c.DefaultThemes {
+		if t.ID == "friendship" {
+			return t
+		}
+	}
+	return c2c.Theme{ID: "friendship", Label: "Friendship and twinning"}
+}
