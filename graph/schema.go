@@ -2,6 +2,7 @@ package graph
 
 import (
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
 
 	"github.com/c2c-project/c2c/graph/generated"
 	"github.com/c2c-project/c2c/graph/model"
@@ -41,4 +42,15 @@ func size(n *int, def int) int {
 		return def
 	}
 	return *n
+}
+
+// NewServer returns a gqlgen server over r with the error presenter, the
+// panic recovery and the per-request dataloaders installed. It has no
+// transports and no limits: the caller adds those.
+func NewServer(r *Resolver) *handler.Server {
+	srv := handler.New(NewExecutableSchema(r))
+	srv.SetErrorPresenter(ErrorPresenter(r.log()))
+	srv.SetRecoverFunc(Recover(r.log()))
+	srv.AroundOperations(r.AroundOperations)
+	return srv
 }
