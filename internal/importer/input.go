@@ -225,17 +225,18 @@ func csvError(file string, err error) error {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
+		line, msg := pe.Line, pe.Err.Error()
 		switch {
 		case errors.Is(pe.Err, csv.ErrBareQuote):
 			msg = fmt.Sprintf("column %d: a quote inside an unquoted field (quote the field and double the quote)", pe.Column)
+		case errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line:
+			// The quote opened at the start of the record is the culprit.
+			line = pe.StartLine
+			msg = fmt.Sprintf("a quoted field opened on this line is not closed (reading ran on to line %d)", pe.Line)
 		case errors.Is(pe.Err, csv.ErrQuote):
 			msg = fmt.Sprintf("column %d: a quoted field is not closed properly (a quote must be doubled inside quotes)", pe.Column)
 		}
-		if pe.StartLine != pe.Line {
-			msg += fmt.Sprintf(" (the record starts at line %d)", pe.StartLine)
-		}
-		return &FileError{File: file, Line: pe.Line, Msg: msg}
+		return &FileError{File: file, Line: line, Msg: msg}
 	}
 	return &FileError{File: file, Msg: "read CSV: " + err.Error()}
 }

@@ -139,13 +139,37 @@ func write(ctx context.Context, st c2c.Store, b c2c.Batch, lines itemLines, rep 
 		rep.Result = res
 		return nil
 	}
-	if rej, ok := storeRejection(err, lines); ok {
-		rep.reject(rej)
+	if rejs := storeRejections(err, lines); len(rejs) > 0 {
+		for _, r := range rejs {
+			rep.reject(r)
+		}
 		rep.sortRejections()
 		rep.Accepted = rep.Rows - rep.RejectedRows()
 		return rejectedError(rep)
 	}
 	return fmt.Errorf("import: %w", err)
+}
+
+// storeRejections maps the item errors of a failed Store.Import to the
+// lines of the items; it returns nil unless every problem names an item.
+func storeRejections(err error, lines itemLines) []Rejection {
+	var e *c2c.Error
+	if !errors.As(err, &e) || (e.Kind != c2c.KindInvalid && e.Kind != c2c.KindConflict) {
+		return nil
+	}
+	var list c2c.Errors
+	if !errors.As(e.Err, &list) {
+		list = c2c.Errors{e}
+	}
+	var out []Rejection
+	for _, x := range list {
+		r, ok := storeRejection(x, lines)
+		if !ok {
+			return nil
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func storeRejection(err error, lines itemLines) (Rejection, bool) {
