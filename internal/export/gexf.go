@@ -78,7 +78,8 @@ type gexfValue struct {
 // has start and end attributes in whole days (timeformat "date"): a partial
 // date becomes the interval it covers, so "2013-07" starts on 2013-07-01
 // and, with no end date, ends on 2013-07-31. The dates as written are kept
-// in the start and end attributes. An exchange of unknown date has no
+// in the attributes startText and endText (an attribute named start or
+// end would clash with the interval in NetworkX and Gephi). An exchange of unknown date has no
 // interval and is present throughout. Nodes carry no interval; Gephi shows
 // a node while any of its edges is. modified, when not zero, is written as
 // the meta lastmodifieddate.
@@ -98,7 +99,7 @@ func writeGEXF(w io.Writer, g *c2c.Subgraph, modified time.Time) error {
 	}
 	ea := gexfAttributes{Class: "edge"}
 	for _, c := range edgeColumns {
-		ea.Attrs = append(ea.Attrs, gexfAttribute{ID: c.name, Title: c.name, Type: c.typ})
+		ea.Attrs = append(ea.Attrs, gexfAttribute{ID: gexfEdgeAttr(c.name), Title: gexfEdgeAttr(c.name), Type: c.typ})
 	}
 	doc.Graph.Attributes = []gexfAttributes{na, ea}
 	for _, a := range p.nodes {
@@ -120,7 +121,7 @@ func writeGEXF(w io.Writer, g *c2c.Subgraph, modified time.Time) error {
 		}
 		for i, v := range edgeValues(x, p.countryOf) {
 			if v != "" {
-				e.Values = append(e.Values, gexfValue{edgeColumns[i].name, v})
+				e.Values = append(e.Values, gexfValue{gexfEdgeAttr(edgeColumns[i].name), v})
 			}
 		}
 		doc.Graph.Edges = append(doc.Graph.Edges, e)
@@ -135,4 +136,12 @@ func dayText(key int) string {
 		return s
 	}
 	return s[:4] + "-" + s[4:6] + "-" + s[6:]
+}
+
+// gexfEdgeAttr returns the GEXF attribute name of an edge column.
+func gexfEdgeAttr(name string) string {
+	if name == "start" || name == "end" {
+		return name + "Text"
+	}
+	return name
 }
