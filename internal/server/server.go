@@ -1,0 +1,130 @@
+// Package server serves the c2c GraphQL API over HTTP: /graphql (POST and
+// GET), /graphiql, /healthz, /readyz and /metrics, with API-key auth for
+// mutations, depth, complexity, body-size and time limits, Prometheus
+// metrics and structured access logs.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/c2c-project/c2c/graph"
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultMaxDepth       = 12
+	DefaultMaxComplexity  = 5000
+)
+
+// Config configures a Server. Zero values take the defaults above.
+type Config struct {
+	// APIKeys are the keys accepted in "Authorization: Bearer <key>" for
+	// mutations. With none the server is read-only.
+	APIKeys []string
+	// MaxBodyBytes caps the size of a request body.
+	MaxBodyBytes int64
+	// RequestTimeout bounds the time one request may take.
+	RequestTimeout time.Duration
+	// MaxDepth caps the nesting depth of an operation (introspection
+	// fields excepted).
+	MaxDepth int
+	// MaxComplexity caps the complexity of an operation: list fields count
+	// their items times their page size.
+	MaxComplexity int
+	// Debug adds extensions.roundTrips (store round trips of the request)
+	// to every GraphQL response.
+	Debug bool
+	// Version is reported by /healthz and the c2c_build_info metric.
+	Version string
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.MaxDepth <= 0 {
+		c.MaxDepth = DefaultMaxDepth
+	}
+	if c.MaxComplexity <= 0 {
+		c.MaxComplexity = DefaultMaxComplexity
+	}
+	return c
+}
+
+// Server is the HTTP face of the API. Build it with New.
+type Server struct {
+	store   c2c.Store
+	cfg     Config
+	log     *slog.Logger
+	keys    apiKeys
+	metrics *metrics
+	handler http.Handler
+}
+
+// New returns a server over store. log receives access logs and internal
+// errors; nil means slog.Default(). The store stays the caller's to close.
+func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{
+		store:   store,
+		cfg:     cfg.withDefaults(),
+		log:     log,
+		keys:    newAPIKeys(cfg.APIKeys),
+		metrics: newMetrics(cfg.Version),
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	gql := s.graphQL()
+	mux.Handle("POST /graphql", s.limitBody(gql))
+	mux.Handle("GET /graphql", gql)
+	mux.Handle("GET /graphiql", playground.Handler("c2c GraphiQL", "/graphql"))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	return s.accessLog(s.withTimeout(mux))
+}
+
+// graphQL builds the gqlgen handler: explicit transports (no websockets),
+// introspection, the limits, and the operation middlewares, outermost
+// first: round-trip counting, metrics, auth, then the dataloaders that
+// graph.NewServer installs.
+func (s *Server) graphQL() http.Handler {
+	srv := graph.NewServer(&graph.Resolver{Store: s.store, Log: s.log})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
+	srv.Use(depthLimit{max: s.cfg.MaxDepth})
+	srv.AroundOperations(s.countRoundTrips)
+	srv.AroundOperations(s.authorize)
+	srv.AroundResponses(s.observe)
+	return withHandler(srv)
+}
+
+// withHandler keeps the concrete gqlgen type out of the routes.
+func withHandler(srv *handler.Server) http.Handler { return srv }
