@@ -296,12 +296,16 @@ func presentM49(m *model) []string {
 
 var actorOrders = []c2c.ActorOrder{c2c.OrderNameAsc, c2c.OrderNameDesc, c2c.OrderIDAsc}
 
-func testActorPages(t *testing.T, s c2c.Store, m *model, first int) {
+func testActorPages(t *testing.T, s c2c.Store, m *model, first int, everyOrder bool) {
 	fs := actorFilters(m)
 	names := sortedKeys(fs)
 	for i, name := range names {
 		f := fs[name]
-		for _, order := range actorOrders {
+		orders := actorOrders
+		if !everyOrder && name != "all" {
+			orders = actorOrders[i%len(actorOrders) : i%len(actorOrders)+1]
+		}
+		for _, order := range orders {
 			want := m.queryActors(f, order)
 			got := walkActors(t, s, c2c.ActorQuery{Filter: f, Order: order, First: first, WantTotal: i%2 == 0}, len(want))
 			if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {

@@ -383,11 +383,16 @@ func exchangeFilters(m *model) map[string]c2c.ExchangeFilter {
 
 var exchangeOrders = []c2c.ExchangeOrder{c2c.OrderStartAsc, c2c.OrderStartDesc, c2c.OrderTitleAsc, c2c.OrderExIDAsc}
 
-func testExchangePages(t *testing.T, s c2c.Store, m *model, first int) {
+func testExchangePages(t *testing.T, s c2c.Store, m *model, first int, everyOrder bool) {
 	fs := exchangeFilters(m)
 	for i, name := range sortedKeys(fs) {
 		f := fs[name]
-		for _, order := range exchangeOrders {
+		orders := exchangeOrders
+		if !everyOrder && name != "all" {
+			// Each order still meets every sort of filter over the run.
+			orders = exchangeOrders[i%len(exchangeOrders) : i%len(exchangeOrders)+1]
+		}
+		for _, order := range orders {
 			want := m.queryExchanges(f, order)
 			got := walkExchanges(t, s, c2c.ExchangeQuery{Filter: f, Order: order, First: first, WantTotal: i%2 == 1}, len(want))
 			if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -136,6 +137,19 @@ func copyDate(d *c2c.PartialDate) *c2c.PartialDate {
 	return &c
 }
 
+var foldMemo sync.Map
+
+// fold is c2c.Fold, remembered: the reference folds the same names and
+// titles many times over.
+func fold(s string) string {
+	if f, ok := foldMemo.Load(s); ok {
+		return f.(string)
+	}
+	f := c2c.Fold(s)
+	foldMemo.Store(s, f)
+	return f
+}
+
 // sortedKeys returns the keys of a map in byte order.
 func sortedKeys[V any](mp map[string]V) []string {
 	out := make([]string, 0, len(mp))
@@ -183,7 +197,7 @@ func (m *model) countryOf(id string) string {
 
 func containsFold(names []string, q string) bool {
 	for _, n := range names {
-		if strings.Contains(c2c.Fold(n), q) {
+		if strings.Contains(fold(n), q) {
 			return true
 		}
 	}
@@ -215,7 +229,7 @@ func matchActor(f c2c.ActorFilter, a *c2c.Actor) bool {
 	if f.South != nil && c2c.StatusOf(f.South.Definition, a.Country) != f.South.Status {
 		return false
 	}
-	if f.Text != "" && !containsFold(a.Names(), c2c.Fold(f.Text)) {
+	if f.Text != "" && !containsFold(a.Names(), fold(f.Text)) {
 		return false
 	}
 	return true
@@ -227,11 +241,12 @@ func compareActors(order c2c.ActorOrder) func(a, b *c2c.Actor) int {
 		return func(a, b *c2c.Actor) int { return strings.Compare(a.ID, b.ID) }
 	case c2c.OrderNameDesc:
 		return func(a, b *c2c.Actor) int {
-			return cmp.Or(strings.Compare(c2c.Fold(b.Name), c2c.Fold(a.Name)), strings.Compare(b.ID, a.ID))
+			// Descending names; ties still break on ascending id.
+			return cmp.Or(strings.Compare(fold(b.Name), fold(a.Name)), strings.Compare(a.ID, b.ID))
 		}
 	default:
 		return func(a, b *c2c.Actor) int {
-			return cmp.Or(strings.Compare(c2c.Fold(a.Name), c2c.Fold(b.Name)), strings.Compare(a.ID, b.ID))
+			return cmp.Or(strings.Compare(fold(a.Name), fold(b.Name)), strings.Compare(a.ID, b.ID))
 		}
 	}
 }
@@ -274,7 +289,7 @@ func (m *model) citiesByRegion(id string) []*c2c.Actor {
 // search ranks every actor with MatchRank; the best rank first, then the
 // folded name, then id.
 func (m *model) search(text string, limit int) []*c2c.SearchHit {
-	q := c2c.Fold(text)
+	q := fold(text)
 	var out []*c2c.SearchHit
 	for _, a := range m.actorList() {
 		if !containsFold(a.Names(), q) {
@@ -345,7 +360,7 @@ func (m *model) matchExchange(f c2c.ExchangeFilter, x *c2c.Exchange) bool {
 	if f.Directed != nil && x.Directed != *f.Directed {
 		return false
 	}
-	if f.Text != "" && !strings.Contains(c2c.Fold(x.Title), c2c.Fold(f.Text)) {
+	if f.Text != "" && !strings.Contains(fold(x.Title), fold(f.Text)) {
 		return false
 	}
 	return true
@@ -367,7 +382,7 @@ func compareExchanges(order c2c.ExchangeOrder) func(a, b *c2c.Exchange) int {
 		return func(a, b *c2c.Exchange) int { return strings.Compare(a.ID, b.ID) }
 	case c2c.OrderTitleAsc:
 		return func(a, b *c2c.Exchange) int {
-			return cmp.Or(strings.Compare(c2c.Fold(a.Title), c2c.Fold(b.Title)), strings.Compare(a.ID, b.ID))
+			return cmp.Or(strings.Compare(fold(a.Title), fold(b.Title)), strings.Compare(a.ID, b.ID))
 		}
 	case c2c.OrderStartDesc:
 		return func(a, b *c2c.Exchange) int {
@@ -382,7 +397,8 @@ func compareExchanges(order c2c.ExchangeOrder) func(a, b *c2c.Exchange) int {
 			case ka != kb:
 				return cmp.Compare(kb, ka)
 			}
-			return strings.Compare(b.ID, a.ID)
+			// Ties break on ascending id in both directions.
+			return strings.Compare(a.ID, b.ID)
 		}
 	default:
 		return func(a, b *c2c.Exchange) int {
@@ -413,12 +429,13 @@ func (m *model) queryExchanges(f c2c.ExchangeFilter, order c2c.ExchangeOrder) []
 	return out
 }
 
-func (m *model) exchangesByActor(id string, f c2c.ExchangeFilter) []*c2c.Exchange {
-	var out []*c2c.Exchange
+// exchangesByActors returns, for each actor, the exchanges matching f at
+// either end, ordered by start (unknown last), then id.
+func (m *model) exchangesByActors(f c2c.ExchangeFilter) map[string][]*c2c.Exchange {
+	out := map[string][]*c2c.Exchange{}
 	for _, x := range m.queryExchanges(f, c2c.OrderStartAsc) {
-		if x.SourceID == id || x.TargetID == id {
-			out = append(out, x)
-		}
+		out[x.SourceID] = append(out[x.SourceID], x)
+		out[x.TargetID] = append(out[x.TargetID], x)
 	}
 	return out
 }
@@ -456,10 +473,12 @@ func summarisePartners(ps []*c2c.Partner) []partnerSummary {
 	return out
 }
 
-func (m *model) partners(id string, f c2c.ExchangeFilter) []partnerSummary {
+// partners summarises the partners of id over its exchanges xs (those
+// exchangesByActors gives it).
+func (m *model) partners(id string, xs []*c2c.Exchange) []partnerSummary {
 	byID := map[string]*partnerSummary{}
 	themes := map[string]map[string]bool{}
-	for _, x := range m.exchangesByActor(id, f) {
+	for _, x := range xs {
 		other := x.SourceID
 		if other == id {
 			other = x.TargetID
