@@ -40,9 +40,48 @@ type twinSide struct {
 	name   string
 	cc     string
 	coords *c2c.Coordinates
+	key    string // cc|folded name
+	slug   string // c2c.Slug(name)
 }
 
-func (s twinSide) key() string { return s.cc + "|" + c2c.Fold(s.name) }
+// names memoises folding, slugs and country look-ups: a twin-town list
+// repeats each city and country many times.
+type names struct {
+	fold    map[string]string
+	slug    map[string]string
+	country map[string]string // "" for a name that does not resolve
+}
+
+func newNames() *names {
+	return &names{fold: map[string]string{}, slug: map[string]string{}, country: map[string]string{}}
+}
+
+func (n *names) folded(s string) string {
+	f, ok := n.fold[s]
+	if !ok {
+		f = c2c.Fold(s)
+		n.fold[s] = f
+	}
+	return f
+}
+
+func (n *names) slugOf(s string) string {
+	f, ok := n.slug[s]
+	if !ok {
+		f = c2c.Slug(s)
+		n.slug[s] = f
+	}
+	return f
+}
+
+func (n *names) countryCode(s string) (string, bool) {
+	cc, ok := n.country[s]
+	if !ok {
+		cc, _ = c2c.CountryCodeByName(s)
+		n.country[s] = cc
+	}
+	return cc, cc != ""
+}
 
 // twinRow is an accepted row of a twin-town file.
 type twinRow struct {
@@ -54,13 +93,14 @@ type twinRow struct {
 // are empty or unusable or whose coordinates are malformed.
 func readTwinRows(src rowSource, rep *Report, opts Options) ([]twinRow, error) {
 	var out []twinRow
+	nc := newNames()
 	err := eachRow(src, rep, opts, func(r *row) {
 		var tr twinRow
 		tr.line = r.line
 		ok := true
 		for i := 0; i < 2; i++ {
 			n := strconv.Itoa(i + 1)
-			s, good := twinSideFromRow(r, "city"+n, "country"+n, "lat"+n, "lng"+n, rep)
+			s, good := twinSideFromRow(r, nc, "city"+n, "country"+n, "lat"+n, "lng"+n, rep)
 			tr.sides[i] = s
 			ok = ok && good
 		}
@@ -71,7 +111,7 @@ func readTwinRows(src rowSource, rep *Report, opts Options) ([]twinRow, error) {
 	return out, err
 }
 
-func twinSideFromRow(r *row, cityCol, countryCol, latCol, lonCol string, rep *Report) (twinSide, bool) {
+func twinSideFromRow(r *row, nc *names, cityCol, countryCol, latCol, lonCol string, rep *Report) (twinSide, bool) {
 	reject := func(field, code, format string, args ...any) (twinSide, bool) {
 		rep.reject(Rejection{Line: r.line, Field: field, Code: code, Reason: fmt.Sprintf(format, args...)})
 		return twinSide{}, false
@@ -81,7 +121,7 @@ func twinSideFromRow(r *row, cityCol, countryCol, latCol, lonCol string, rep *Re
 	if country == "" {
 		// "Varna, Bulgaria" with an empty country column.
 		if i := strings.LastIndex(name, ","); i > 0 {
-			if cc, ok := c2c.CountryCodeByName(name[i+1:]); ok {
+			if cc, ok := nc.countryCode(name[i+1:]); ok {
 				name, country = strings.TrimSpace(name[:i]), cc
 			}
 		}
@@ -95,14 +135,14 @@ func twinSideFromRow(r *row, cityCol, countryCol, latCol, lonCol string, rep *Re
 	if country == "" {
 		return reject(countryCol, CodeEmptyCountry, "is empty (city %q)", name)
 	}
-	cc, ok := c2c.CountryCodeByName(country)
+	cc, ok := nc.countryCode(country)
 	if !ok {
 		return reject(countryCol, CodeUnknownCountry, "%q is not a country this service knows", country)
 	}
 	if _, ok := c2c.CountryByCode(cc); !ok {
 		return reject(countryCol, CodeUnknownCountry, "%q resolves to %s, which the country reference lacks", country, cc)
 	}
-	s := twinSide{name: name, cc: cc}
+	s := twinSide{name: name, cc: cc, key: cc + "|" + nc.folded(name), slug: nc.slugOf(name)}
 	la, lo := r.text(latCol), r.text(lonCol)
 	if la == "" && lo == "" {
 		return s, true
@@ -211,7 +251,7 @@ func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*twinResolver,
 // same name and country lies within matchRadiusKm (or has no coordinates
 // to compare). reserve checks whether an id is free in the store.
 func (tr *twinResolver) resolve(s twinSide, line int, reserve func(string) (bool, error)) (*cityRef, error) {
-	k := s.key()
+	k := s.key
 	cands := tr.byKey[k]
 	if ref := pick(cands, s.coords); ref != nil {
 		if ref.existing {
@@ -270,10 +310,7 @@ func distanceKm(a, b c2c.Coordinates) float64 {
 
 // newID returns "<cc>-<slug>", or with "-2", "-3", … when that is taken.
 func (tr *twinResolver) newID(s twinSide, reserve func(string) (bool, error)) (string, error) {
-	base := strings.ToLower(s.cc) + "-" + c2c.Slug(s.name)
-	if c2c.Slug(s.name) == "" {
-		base = strings.ToLower(s.cc) + "-city-" + shortHash(c2c.Fold(s.name))
-	}
+	base := baseID(s)
 	for n := 1; ; n++ {
 		id := base
 		if n > 1 {
@@ -291,6 +328,16 @@ func (tr *twinResolver) newID(s twinSide, reserve func(string) (bool, error)) (s
 		}
 		tr.taken[id] = true
 	}
+}
+
+// baseID is the id a new city gets unless taken: "<cc>-<slug>", or a hash
+// of the folded name for a name with no Latin letters or digits.
+func baseID(s twinSide) string {
+	if s.slug == "" {
+		_, folded, _ := strings.Cut(s.key, "|")
+		return strings.ToLower(s.cc) + "-city-" + shortHash(folded)
+	}
+	return strings.ToLower(s.cc) + "-" + s.slug
 }
 
 func shortHash(s string) string {
@@ -346,7 +393,7 @@ func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, 
 	probed := map[string]bool{}
 	for _, r := range rows {
 		for _, s := range r.sides {
-			if id := strings.ToLower(s.cc) + "-" + c2c.Slug(s.name); !probed[id] && !tr.taken[id] {
+			if id := baseID(s); !probed[id] && !tr.taken[id] {
 				probed[id] = true
 				probe = append(probe, id)
 			}
