@@ -60,14 +60,13 @@ CALL (c) {
   RETURN collect(n) AS ring1
 }
 CALL (c, ring1) {
-  OPTIONAL MATCH (c) WHERE $depth >= 2 AND size(ring1) + 1 < $limit
-  UNWIND CASE WHEN c IS NULL THEN [] ELSE ring1 END AS n
+  UNWIND CASE WHEN $depth >= 2 AND size(ring1) + 1 < $limit THEN ring1 ELSE [] END AS n
   MATCH (n)-[:EXCHANGE]-(m:Actor) WHERE m <> c AND NOT m IN ring1
   WITH DISTINCT m ORDER BY m.id
   RETURN collect(m) AS ring2
 }
-WITH ([{n: c, d: 0}] + [n IN ring1 | {n: n, d: 1}] + [m IN ring2 | {n: m, d: 2}]) AS all
-WITH all[..$limit] AS kept, size(all) > $limit AS truncated
+WITH ([{n: c, d: 0}] + [n IN ring1 | {n: n, d: 1}] + [m IN ring2 | {n: m, d: 2}]) AS ring
+WITH ring[..$limit] AS kept, size(ring) > $limit AS truncated
 WITH truncated, kept, [k IN kept | k.n] AS nodes
 CALL (nodes) {
   UNWIND nodes AS u
