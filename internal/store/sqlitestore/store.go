@@ -80,7 +80,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 // dsn returns the driver data source name for path: WAL, foreign keys,
-// a busy timeout and synchronous=NORMAL on every connection; IMMEDIATE
+// a busy timeout, synchronous=NORMAL and in-memory temporary storage on
+// every connection; IMMEDIATE
 // transactions on the writer, query_only on readers.
 func dsn(path string, write bool) string {
 	q := url.Values{}
@@ -88,6 +89,10 @@ func dsn(path string, write bool) string {
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "1")
 	q.Set("_synchronous", "NORMAL")
+	// Statement journals and temporary indexes in memory: upserts with
+	// foreign keys otherwise write a sub-journal file per statement.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-32000)")
 	if write {
 		q.Set("_txlock", "immediate")
 	} else {
