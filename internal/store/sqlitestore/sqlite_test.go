@@ -261,12 +261,15 @@ func TestBatchReadsAreOneRoundTrip(t *testing.T) {
 		ids = append(ids, id)
 	}
 	calls := map[string]func(ctx context.Context, ids []string) error{
-		"ActorsByIDs":            func(ctx context.Context, ids []string) error { _, err := s.ActorsByIDs(ctx, ids); return err },
-		"ExchangesByIDs":         func(ctx context.Context, ids []string) error { _, err := s.ExchangesByIDs(ctx, ids); return err },
-		"MembershipsByIDs":       func(ctx context.Context, ids []string) error { _, err := s.MembershipsByIDs(ctx, ids); return err },
-		"CitiesByRegions":        func(ctx context.Context, ids []string) error { _, err := s.CitiesByRegions(ctx, ids); return err },
-		"MembershipsByActors":    func(ctx context.Context, ids []string) error { _, err := s.MembershipsByActors(ctx, ids); return err },
-		"MembersByOrganisations": func(ctx context.Context, ids []string) error { _, err := s.MembersByOrganisations(ctx, ids); return err },
+		"ActorsByIDs":         func(ctx context.Context, ids []string) error { _, err := s.ActorsByIDs(ctx, ids); return err },
+		"ExchangesByIDs":      func(ctx context.Context, ids []string) error { _, err := s.ExchangesByIDs(ctx, ids); return err },
+		"MembershipsByIDs":    func(ctx context.Context, ids []string) error { _, err := s.MembershipsByIDs(ctx, ids); return err },
+		"CitiesByRegions":     func(ctx context.Context, ids []string) error { _, err := s.CitiesByRegions(ctx, ids); return err },
+		"MembershipsByActors": func(ctx context.Context, ids []string) error { _, err := s.MembershipsByActors(ctx, ids); return err },
+		"MembersByOrganisations": func(ctx context.Context, ids []string) error {
+			_, err := s.MembersByOrganisations(ctx, ids)
+			return err
+		},
 		"ExchangesByActors": func(ctx context.Context, ids []string) error {
 			_, err := s.ExchangesByActors(ctx, ids, c2c.ExchangeFilter{})
 			return err
