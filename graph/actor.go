@@ -33,7 +33,7 @@ func (r *Resolver) actorExchanges(ctx context.Context, id string, filter *model.
 		return nil, err
 	}
 	l := r.loadersFor(ctx)
-	xs, err := l.exchangesByActor(f).Load(ctx, id)
+	xs, err := l.exchangesByActor(f).load(ctx, id, selectedUnder(ctx, nil, exchangeEndFields...))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.E
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.loadersFor(ctx).partnersByActor(f).Load(ctx, id)
+	ps, err := r.loadersFor(ctx).partnersByActor(f).load(ctx, id, selectedUnder(ctx, nil, "partner"))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.E
 }
 
 func (r *Resolver) actorMemberships(ctx context.Context, id string) ([]*c2c.Membership, error) {
-	ms, err := r.loadersFor(ctx).membershipsByActor.Load(ctx, id)
+	ms, err := r.loadersFor(ctx).membershipsByActor.load(ctx, id, selectedUnder(ctx, nil, membershipEndFields...))
 	if ms == nil && err == nil {
 		ms = []*c2c.Membership{}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,13 +14,19 @@ import (
 )
 
 // batchWait is how long a loader collects keys before it calls the store.
-// Sibling resolvers of one list run concurrently and register their keys
-// well within it, so each level of a query costs one round trip per loader.
-const batchWait = 5 * time.Millisecond
+const batchWait = 10 * time.Millisecond
 
-// loaders batches and caches the store reads of one request. Every batch is
-// one store call: the round trips of a request grow with its depth, not
-// with the number of items it returns.
+// loaders batches and caches the store reads of one request, so that its
+// round trips grow with its depth, not with the number of items.
+//
+// A time window alone does not give that: the resolvers of a large list
+// reach their loaders over more time than any window. So the loaders look
+// ahead in two ways. When the query selects the actors at the far end of
+// edges (exchanges, partners, memberships), the batch that fetched the edges
+// loads those actors too, in one more call. And actors that arrive together
+// (a page, the partners or exchange ends of one batch) form a group: the
+// first of a group to ask a per-actor loader for its edges asks for the
+// whole group, so its siblings find their answer cached.
 type loaders struct {
 	store c2c.Store
 
@@ -27,30 +34,148 @@ type loaders struct {
 	exchanges   *dataloadgen.Loader[string, *c2c.Exchange]
 	memberships *dataloadgen.Loader[string, *c2c.Membership]
 
-	membershipsByActor *dataloadgen.Loader[string, []*c2c.Membership]
-	membersByOrg       *dataloadgen.Loader[string, []*c2c.Membership]
+	membershipsByActor *edgeLoader[*c2c.Membership]
+	membersByOrg       *edgeLoader[*c2c.Membership]
 	citiesByRegion     *dataloadgen.Loader[string, []*c2c.Actor]
 
 	// vocabulary has one key: the theme vocabulary is read once a request.
 	vocabulary *dataloadgen.Loader[struct{}, map[string]c2c.Theme]
 
 	mu                sync.Mutex
-	exchangesByFilter map[string]*dataloadgen.Loader[string, []*c2c.Exchange]
-	partnersByFilter  map[string]*dataloadgen.Loader[string, []*c2c.Partner]
+	exchangesByFilter map[string]*edgeLoader[*c2c.Exchange]
+	partnersByFilter  map[string]*edgeLoader[*c2c.Partner]
+	groups            map[string]*group
 }
+
+// group is a set of actor ids that arrived together.
+type group struct {
+	ids     []string
+	mu      sync.Mutex
+	claimed map[any]bool
+}
+
+// claim reports whether loader has not yet loaded the group, and marks it.
+func (g *group) claim(loader any) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.claimed[loader] {
+		return false
+	}
+	g.claimed[loader] = true
+	return true
+}
+
+// group records that ids arrived together; an id keeps its first group.
+func (l *loaders) group(ids []string) {
+	ids = dedupe(ids)
+	if len(ids) < 2 {
+		return
+	}
+	g := &group{ids: ids, claimed: map[any]bool{}}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		if _, ok := l.groups[id]; !ok {
+			l.groups[id] = g
+		}
+	}
+}
+
+// groupOf returns the group of id, nil if it has none.
+func (l *loaders) groupOf(id string) *group {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.groups[id]
+}
+
+// loadGrouped loads id through ld, first asking ld for the whole group of
+// id if no member of the group has yet.
+func loadGrouped[V any](ctx context.Context, l *loaders, ld *dataloadgen.Loader[string, V], id string) (V, error) {
+	if g := l.groupOf(id); g != nil && g.claim(ld) {
+		ld.LoadAllThunk(ctx, g.ids)
+	}
+	return ld.Load(ctx, id)
+}
+
+// edgeLoader loads edge lists by actor id and, when wantEnds is set by a
+// resolver whose selection reaches the far ends, loads those ends in the
+// same batch.
+type edgeLoader[V any] struct {
+	*dataloadgen.Loader[string, []V]
+	wantEnds atomic.Bool
+	l        *loaders
+}
+
+// load returns the edges of id; ends says whether the caller's selection
+// reaches the actors at their ends.
+func (e *edgeLoader[V]) load(ctx context.Context, id string, ends bool) ([]V, error) {
+	if ends {
+		e.wantEnds.Store(true)
+	}
+	return loadGrouped(ctx, e.l, e.Loader, id)
+}
+
+func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map[string][]V, error), ends func(V) []string) *edgeLoader[V] {
+	e := &edgeLoader[V]{l: l}
+	e.Loader = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]V, []error) {
+		m, err := fetch(ctx, ids)
+		if err != nil {
+			return nil, []error{err}
+		}
+		out := make([][]V, len(ids))
+		var endIDs []string
+		for i, id := range ids {
+			out[i] = m[id]
+			if e.wantEnds.Load() {
+				for _, v := range m[id] {
+					endIDs = append(endIDs, ends(v)...)
+				}
+			}
+		}
+		if len(endIDs) > 0 {
+			endIDs = dedupe(endIDs)
+			l.group(endIDs)
+			// Errors reach the resolvers through the cached thunks.
+			_, _ = l.actors.LoadAll(ctx, endIDs)
+		}
+		return out, nil
+	}, dataloadgen.WithWait(batchWait))
+	return e
+}
+
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func exchangeEnds(x *c2c.Exchange) []string {
+	return append([]string{x.SourceID, x.TargetID}, x.Facilitators...)
+}
+
+func partnerEnds(p *c2c.Partner) []string { return []string{p.PartnerID} }
+
+func membershipEnds(m *c2c.Membership) []string { return []string{m.ActorID, m.OrganisationID} }
 
 func newLoaders(store c2c.Store) *loaders {
 	l := &loaders{
 		store:             store,
-		exchangesByFilter: map[string]*dataloadgen.Loader[string, []*c2c.Exchange]{},
-		partnersByFilter:  map[string]*dataloadgen.Loader[string, []*c2c.Partner]{},
+		exchangesByFilter: map[string]*edgeLoader[*c2c.Exchange]{},
+		partnersByFilter:  map[string]*edgeLoader[*c2c.Partner]{},
+		groups:            map[string]*group{},
 	}
 	wait := dataloadgen.WithWait(batchWait)
 	l.actors = dataloadgen.NewLoader(ordered(store.ActorsByIDs), wait)
 	l.exchanges = dataloadgen.NewLoader(ordered(store.ExchangesByIDs), wait)
 	l.memberships = dataloadgen.NewLoader(ordered(store.MembershipsByIDs), wait)
-	l.membershipsByActor = dataloadgen.NewLoader(grouped(store.MembershipsByActors), wait)
-	l.membersByOrg = dataloadgen.NewLoader(grouped(store.MembersByOrganisations), wait)
+	l.membershipsByActor = newEdgeLoader(l, store.MembershipsByActors, membershipEnds)
+	l.membersByOrg = newEdgeLoader(l, store.MembersByOrganisations, membershipEnds)
 	l.citiesByRegion = dataloadgen.NewLoader(grouped(store.CitiesByRegions), wait)
 	l.vocabulary = dataloadgen.NewLoader(func(ctx context.Context, keys []struct{}) ([]map[string]c2c.Theme, []error) {
 		ts, err := store.Themes(ctx)
@@ -103,32 +228,32 @@ func filterKey(f c2c.ExchangeFilter) string {
 }
 
 // exchangesByActor returns the loader of the exchanges matching f by actor.
-func (l *loaders) exchangesByActor(f c2c.ExchangeFilter) *dataloadgen.Loader[string, []*c2c.Exchange] {
+func (l *loaders) exchangesByActor(f c2c.ExchangeFilter) *edgeLoader[*c2c.Exchange] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := filterKey(f)
 	if ld, ok := l.exchangesByFilter[k]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewLoader(grouped(func(ctx context.Context, ids []string) (map[string][]*c2c.Exchange, error) {
+	ld := newEdgeLoader(l, func(ctx context.Context, ids []string) (map[string][]*c2c.Exchange, error) {
 		return l.store.ExchangesByActors(ctx, ids, f)
-	}), dataloadgen.WithWait(batchWait))
+	}, exchangeEnds)
 	l.exchangesByFilter[k] = ld
 	return ld
 }
 
 // partnersByActor returns the loader of the partners over exchanges
 // matching f by actor.
-func (l *loaders) partnersByActor(f c2c.ExchangeFilter) *dataloadgen.Loader[string, []*c2c.Partner] {
+func (l *loaders) partnersByActor(f c2c.ExchangeFilter) *edgeLoader[*c2c.Partner] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := filterKey(f)
 	if ld, ok := l.partnersByFilter[k]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewLoader(grouped(func(ctx context.Context, ids []string) (map[string][]*c2c.Partner, error) {
+	ld := newEdgeLoader(l, func(ctx context.Context, ids []string) (map[string][]*c2c.Partner, error) {
 		return l.store.PartnersByActors(ctx, ids, f)
-	}), dataloadgen.WithWait(batchWait))
+	}, partnerEnds)
 	l.partnersByFilter[k] = ld
 	return ld
 }
@@ -138,14 +263,17 @@ func (l *loaders) themes(ctx context.Context) (map[string]c2c.Theme, error) {
 	return l.vocabulary.Load(ctx, struct{}{})
 }
 
-// primeActors caches actors already read (a page, a subgraph) so that
-// fields naming them cost no further round trip.
+// primeActors caches actors already read together (a page, a subgraph) so
+// that fields naming them cost no further round trip, and groups them.
 func (l *loaders) primeActors(as []*c2c.Actor) {
+	ids := make([]string, 0, len(as))
 	for _, a := range as {
 		if a != nil {
 			l.actors.Prime(a.ID, a)
+			ids = append(ids, a.ID)
 		}
 	}
+	l.group(ids)
 }
 
 // primeExchanges caches exchanges already read.
@@ -157,11 +285,24 @@ func (l *loaders) primeExchanges(xs []*c2c.Exchange) {
 	}
 }
 
+// prefetchEnds starts loading the actors at the ends of xs without
+// waiting, when the selection of the current field reaches them under path.
+func (l *loaders) prefetchEnds(ctx context.Context, xs []*c2c.Exchange, path ...string) {
+	if len(xs) == 0 || !selectedUnder(ctx, path, exchangeEndFields...) {
+		return
+	}
+	var ids []string
+	for _, x := range xs {
+		ids = append(ids, exchangeEnds(x)...)
+	}
+	l.actors.LoadAllThunk(ctx, dedupe(ids))
+}
+
 type loadersKey struct{}
 
 // AroundOperations gives each operation its own dataloaders. Register it on
-// the gqlgen handler (handler.Server.AroundOperations); without it every
-// field falls back to loaders of its own and batching is lost.
+// the gqlgen handler (NewServer does); without it every field falls back
+// to loaders of its own and batching is lost.
 func (r *Resolver) AroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Store)))
 }

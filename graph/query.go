@@ -79,3 +79,45 @@ func countries(filter *model.CountryFilter) ([]*c2c.Country, error) {
 	}
 	return out, nil
 }
+
+// schemaTypes lets field collection enter every fragment ("... on City").
+var schemaTypes = []string{"Node", "Actor", "City", "Region", "Organisation", "Exchange", "Membership",
+	"Partner", "Country", "Theme", "ThemeCount", "SearchHit", "Subgraph", "NodeDepth",
+	"ActorConnection", "ActorEdge", "ExchangeConnection", "ExchangeEdge", "PageInfo",
+	"DeleteActorPayload", "DeleteExchangePayload", "DeleteMembershipPayload", "Coordinates"}
+
+// Fields of an Exchange or Membership that read the actors at its ends.
+var (
+	exchangeEndFields   = []string{"source", "target", "facilitators", "classification"}
+	membershipEndFields = []string{"actor", "organisation"}
+)
+
+// selectedUnder reports whether the selection of the current field, walked
+// down path (field names), selects any of names.
+func selectedUnder(ctx context.Context, path []string, names ...string) bool {
+	oc, fc := graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx)
+	if oc == nil || fc == nil {
+		return false
+	}
+	sels := fc.Field.Selections
+	for _, p := range path {
+		found := false
+		for _, f := range graphql.CollectFields(oc, sels, schemaTypes) {
+			if f.Name == p {
+				sels, found = f.Selections, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	for _, f := range graphql.CollectFields(oc, sels, schemaTypes) {
+		for _, n := range names {
+			if f.Name == n {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -415,7 +415,7 @@ func (r *organisationResolver) OrgType(ctx context.Context, obj *model.Organisat
 
 // Members is the resolver for the members field.
 func (r *organisationResolver) Members(ctx context.Context, obj *model.Organisation) ([]*c2c.Membership, error) {
-	ms, err := r.loadersFor(ctx).membersByOrg.Load(ctx, obj.ID)
+	ms, err := r.loadersFor(ctx).membersByOrg.load(ctx, obj.ID, selectedUnder(ctx, nil, membershipEndFields...))
 	if ms == nil && err == nil {
 		ms = []*c2c.Membership{}
 	}
@@ -542,7 +542,9 @@ func (r *queryResolver) Exchanges(ctx context.Context, filter *model.ExchangeFil
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).primeExchanges(page.Exchanges)
+	l := r.loadersFor(ctx)
+	l.primeExchanges(page.Exchanges)
+	l.prefetchEnds(ctx, page.Exchanges, "edges", "node")
 	conn := &model.ExchangeConnection{
 		Edges:      make([]*model.ExchangeEdge, 0, len(page.Exchanges)),
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: cur != nil},
@@ -622,6 +624,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, actor string, depth *
 	l := r.loadersFor(ctx)
 	l.primeActors(g.Nodes)
 	l.primeExchanges(g.Edges)
+	l.prefetchEnds(ctx, g.Edges, "edges")
 	return g, nil
 }
 
@@ -667,10 +670,12 @@ func (r *regionResolver) Memberships(ctx context.Context, obj *model.Region) ([]
 
 // Cities is the resolver for the cities field.
 func (r *regionResolver) Cities(ctx context.Context, obj *model.Region) ([]*model.City, error) {
-	as, err := r.loadersFor(ctx).citiesByRegion.Load(ctx, obj.ID)
+	l := r.loadersFor(ctx)
+	as, err := loadGrouped(ctx, l, l.citiesByRegion, obj.ID)
 	if err != nil {
 		return nil, err
 	}
+	l.primeActors(as)
 	out := make([]*model.City, 0, len(as))
 	for _, a := range as {
 		out = append(out, &model.City{Actor: a})
