@@ -2,9 +2,7 @@ package graph_test
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -307,14 +305,14 @@ func TestExchangeFields(t *testing.T) {
 	}
 	var got struct {
 		Exchange struct {
-			ID, Title, Kind       string
-			Source, Target        struct{ ID string }
-			Themes                []struct{ ID, Label string }
-			Start, End            *string
-			DateNote, Programme   *string
-			Facilitators          []struct{ ID string }
-			Directed              bool
-			Classification        string
+			ID, Title, Kind     string
+			Source, Target      struct{ ID string }
+			Themes              []struct{ ID, Label string }
+			Start, End          *string
+			DateNote, Programme *string
+			Facilitators        []struct{ ID string }
+			Directed            bool
+			Classification      string
 		}
 	}
 	mustQuery(t, c, `query($id: ID!) { exchange(id: $id) { id title kind source { id } target { id } themes { id label }
@@ -351,7 +349,12 @@ func TestThemesCountriesSearchNeighbourhood(t *testing.T) {
 	c := newClient(t, s)
 	ctx := context.Background()
 
-	var th struct{ Themes []struct{ ID string; Exchanges int } }
+	var th struct {
+		Themes []struct {
+			ID        string
+			Exchanges int
+		}
+	}
 	mustQuery(t, c, `{ themes { id exchanges } }`, &th)
 	counts := map[string]int{}
 	for _, x := range demo.Batch().Exchanges {
@@ -365,7 +368,12 @@ func TestThemesCountriesSearchNeighbourhood(t *testing.T) {
 		}
 	}
 
-	var cs struct{ Countries []struct{ Code string; Status string } }
+	var cs struct {
+		Countries []struct {
+			Code   string
+			Status string
+		}
+	}
 	mustQuery(t, c, `{ countries(filter: {m49Regions: ["002"]}) { code status(definition: G77) } }`, &cs)
 	want := c2c.CountriesInM49("002")
 	sort.Strings(want)
@@ -391,7 +399,9 @@ func TestThemesCountriesSearchNeighbourhood(t *testing.T) {
 	if len(hits.Search) != len(wantHits) || len(hits.Search) == 0 || hits.Search[0].Actor.ID != wantHits[0].Actor.ID {
 		t.Errorf("search = %+v, want %d hits starting with %s", hits.Search, len(wantHits), wantHits[0].Actor.ID)
 	}
-	var durban struct{ Search []struct{ Actor struct{ ID string } } }
+	var durban struct {
+		Search []struct{ Actor struct{ ID string } }
+	}
 	mustQuery(t, c, `{ search(text: "durban", first: 1) { actor { id } } }`, &durban)
 	if len(durban.Search) != 1 || durban.Search[0].Actor.ID != demo.EThekwini {
 		t.Errorf("search durban = %+v, want %s", durban.Search, demo.EThekwini)
@@ -399,9 +409,12 @@ func TestThemesCountriesSearchNeighbourhood(t *testing.T) {
 
 	var nb struct {
 		Neighbourhood struct {
-			Nodes     []struct{ ID string }
-			Edges     []struct{ ID string }
-			Depths    []struct{ Actor string; Depth int }
+			Nodes  []struct{ ID string }
+			Edges  []struct{ ID string }
+			Depths []struct {
+				Actor string
+				Depth int
+			}
 			Truncated bool
 		}
 	}
@@ -434,7 +447,10 @@ func TestMembershipsAndMembers(t *testing.T) {
 				ID           string
 				Organisation struct {
 					ID      string
-					Members []struct{ ID string; Actor struct{ ID string } }
+					Members []struct {
+						ID    string
+						Actor struct{ ID string }
+					}
 				}
 			}
 		}
@@ -546,5 +562,3 @@ func deref(s *string) string {
 	return *s
 }
 
-var _ = fmt.Sprint
-var _ = strings.TrimSpace
