@@ -101,12 +101,16 @@ func TestMutations(t *testing.T) {
 	if code(e) != "CONFLICT" {
 		t.Errorf("delete with edges: %+v, want CONFLICT", e)
 	}
-	var dm struct{ DeleteMembership struct{ Membership struct{ ID string } } }
+	var dm struct {
+		DeleteMembership struct{ Membership struct{ ID string } }
+	}
 	mustQuery(t, c, `mutation { deleteMembership(id: "maputo-uclg") { membership { id } } }`, &dm)
 	if dm.DeleteMembership.Membership.ID != "maputo-uclg" {
 		t.Errorf("deleteMembership = %+v", dm)
 	}
-	var de struct{ DeleteExchange struct{ Exchange struct{ ID, Title string } } }
+	var de struct {
+		DeleteExchange struct{ Exchange struct{ ID, Title string } }
+	}
 	mustQuery(t, c, `mutation { deleteExchange(id: "maputo-durban-visit") { exchange { id title } } }`, &de)
 	if de.DeleteExchange.Exchange.Title != "Maputo visits Durban" {
 		t.Errorf("deleteExchange = %+v", de)
@@ -126,7 +130,9 @@ func TestMutations(t *testing.T) {
 	}
 	// Cascade removes edges and says so.
 	x := demo.Batch().Exchanges[0]
-	var casc struct{ DeleteActor struct{ ExchangesRemoved int } }
+	var casc struct {
+		DeleteActor struct{ ExchangesRemoved int }
+	}
 	mustQuery(t, c, `mutation($id: ID!) { deleteActor(id: $id, cascade: true) { exchangesRemoved } }`, &casc, client.Var("id", x.SourceID))
 	byActor, err := s.ExchangesByActors(ctx, []string{x.SourceID}, c2c.ExchangeFilter{})
 	if err != nil || len(byActor[x.SourceID]) != 0 || casc.DeleteActor.ExchangesRemoved == 0 {

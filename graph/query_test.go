@@ -561,4 +561,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
