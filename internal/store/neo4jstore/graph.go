@@ -1,0 +1,259 @@
+package neo4jstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// searchActors ranks candidates in Cypher the way c2c.MatchRank does, so the
+// limit applies after ranking: searchKey is "|name|alt|…|" with every name
+// folded and the folded query has no '|', so "|q|" is an exact name, "|q" a
+// name prefix and " q" a word prefix inside a name. Go re-ranks the page
+// with MatchRank itself.
+const searchActors = `MATCH (a:Actor) WHERE a.searchKey CONTAINS $q
+WITH a, CASE
+  WHEN a.searchKey CONTAINS '|' + $q + '|' THEN 4
+  WHEN a.searchKey CONTAINS '|' + $q THEN 3
+  WHEN a.searchKey CONTAINS ' ' + $q THEN 2
+  ELSE 1 END AS rank
+WITH a, rank ORDER BY rank DESC, a.nameKey, a.id LIMIT $limit
+RETURN ` + actorMap + ` AS a`
+
+// Search returns actors whose names contain the folded text, best match
+// first (c2c.MatchRank), then name, then id; at most limit (1..
+// MaxSearchResults, default MaxSearchResults). Text that folds to nothing
+// finds nothing.
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]*c2c.SearchHit, error) {
+	q := c2c.Fold(text)
+	if q == "" {
+		return []*c2c.SearchHit{}, nil
+	}
+	if limit <= 0 || limit > c2c.MaxSearchResults {
+		limit = c2c.MaxSearchResults
+	}
+	recs, err := s.read(ctx, "search", searchActors, map[string]any{"q": q, "limit": int64(limit)})
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]*c2c.SearchHit, 0, len(recs))
+	for _, r := range recs {
+		a := decodeActor(r.Values[0])
+		hits = append(hits, &c2c.SearchHit{Actor: a, Rank: c2c.MatchRank(q, a.Names())})
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.Rank != b.Rank {
+			return a.Rank > b.Rank
+		}
+		if ka, kb := c2c.Fold(a.Actor.Name), c2c.Fold(b.Actor.Name); ka != kb {
+			return ka < kb
+		}
+		return a.Actor.ID < b.Actor.ID
+	})
+	return hits, nil
+}
+
+// neighbourLevel returns the actors one hop from the frontier over matching
+// exchanges that are not yet seen, ordered by id.
+const neighbourLevel = `UNWIND $frontier AS fid
+MATCH (c:Actor {id: fid})-[x:EXCHANGE]-(o:Actor)
+WITH o, x, startNode(x) AS s, endNode(x) AS t
+` + exchangeWhere + `WITH DISTINCT o.id AS oid
+WHERE NOT oid IN $seen
+RETURN oid ORDER BY oid`
+
+// edgesAmong returns the matching exchanges with both ends in $ids.
+const edgesAmong = `UNWIND $ids AS sid
+MATCH (s:Actor {id: sid})-[x:EXCHANGE]->(t:Actor)
+WHERE t.id IN $ids
+WITH x, s, t
+` + exchangeWhere + `WITH x, s, t ORDER BY x.id
+RETURN ` + exchangeMap + ` AS x`
+
+// Neighbourhood returns the actors within q.Depth hops of the centre over
+// exchanges matching q.Filter (undirected), nearest first with ties by id,
+// at most q.Limit of them, and the matching exchanges among them. It runs
+// one query per level. KindNotFound if the centre does not exist,
+// KindInvalid for a depth or limit out of range.
+func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error) {
+	if q.Depth < 1 || q.Depth > c2c.MaxNeighbourhoodDepth {
+		return nil, c2c.Invalid("depth", "must be between 1 and %d", c2c.MaxNeighbourhoodDepth)
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > c2c.MaxNeighbourhoodNodes {
+		limit = c2c.MaxNeighbourhoodNodes
+	}
+	centre, err := s.ActorsByIDs(ctx, []string{q.Centre})
+	if err != nil {
+		return nil, err
+	}
+	if centre[0] == nil {
+		return nil, c2c.NotFound("actor", q.Centre)
+	}
+	_, p := exchangeFilterParams(q.Filter)
+	depth := map[string]int{q.Centre: 0}
+	order := []string{q.Centre}
+	frontier := []string{q.Centre}
+	truncated := false
+	for level := 1; level <= q.Depth && len(frontier) > 0; level++ {
+		p["frontier"] = stringsOrEmpty(frontier)
+		p["seen"] = stringsOrEmpty(order)
+		recs, err := s.read(ctx, "neighbourhood", neighbourLevel, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 && len(order) >= limit {
+			truncated = true
+			break
+		}
+		frontier = frontier[:0:0]
+		for _, r := range recs {
+			if len(order) >= limit {
+				truncated = true
+				break
+			}
+			id := r.Values[0].(string)
+			depth[id] = level
+			order = append(order, id)
+			frontier = append(frontier, id)
+		}
+		if truncated {
+			break
+		}
+	}
+	nodes, err := s.ActorsByIDs(ctx, order)
+	if err != nil {
+		return nil, err
+	}
+	sub := &c2c.Subgraph{Nodes: make([]*c2c.Actor, 0, len(nodes)), Edges: []*c2c.Exchange{}, Depth: depth, Truncated: truncated}
+	for _, a := range nodes {
+		if a != nil { // deleted meanwhile
+			sub.Nodes = append(sub.Nodes, a)
+		}
+	}
+	p["ids"] = stringsOrEmpty(order)
+	recs, err := s.read(ctx, "neighbourhood edges", edgesAmong, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		sub.Edges = append(sub.Edges, decodeExchange(r.Values[0]))
+	}
+	return sub, nil
+}
+
+// Edges returns every exchange matching f, ordered by id, and the actors at
+// their ends, ordered by id (Depth is nil), in two queries.
+func (s *Store) Edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	anchor, p := exchangeFilterParams(f)
+	recs, err := s.read(ctx, "edges", anchor+exchangeWhere+edgesTail, p)
+	if err != nil {
+		return nil, err
+	}
+	sub := &c2c.Subgraph{Nodes: []*c2c.Actor{}, Edges: make([]*c2c.Exchange, 0, len(recs))}
+	ends := map[string]bool{}
+	for _, r := range recs {
+		x := decodeExchange(r.Values[0])
+		sub.Edges = append(sub.Edges, x)
+		ends[x.SourceID], ends[x.TargetID] = true, true
+	}
+	if len(ends) == 0 {
+		return sub, nil
+	}
+	nodes, err := s.ActorsByIDs(ctx, sortedKeys(ends))
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range nodes {
+		if a != nil {
+			sub.Nodes = append(sub.Nodes, a)
+		}
+	}
+	return sub, nil
+}
+
+const edgesTail = `WITH x, s, t ORDER BY x.id
+RETURN ` + exchangeMap + ` AS x`
+
+// partnerRows returns, for each centre, its matching exchanges with the
+// other end's id and name key.
+const partnerRows = exchangesByActorsMatch + exchangeWhere +
+	`RETURN cid, o.id AS pid, o.nameKey AS pkey, x.id AS xid, x.start AS start, x.end AS end, x.themes AS themes
+ORDER BY cid, pid, xid`
+
+// PartnersByActors returns, for each actor id, its partners over the
+// exchanges matching f, ordered by exchange count descending, then partner
+// name and id, in one query.
+func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]*c2c.Partner, error) {
+	out := make(map[string][]*c2c.Partner, len(actorIDs))
+	if len(actorIDs) == 0 {
+		return out, nil
+	}
+	_, p := exchangeFilterParams(f)
+	p["ids"] = idsParam(actorIDs)
+	recs, err := s.read(ctx, "partners by actors", partnerRows, p)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ cid, pid string }
+	acc := map[key]*c2c.Partner{}
+	themes := map[key]map[string]bool{}
+	nameKey := map[string]string{}
+	for _, r := range recs {
+		m := r.AsMap()
+		k := key{str(m, "cid"), str(m, "pid")}
+		nameKey[k.pid] = str(m, "pkey")
+		pt := acc[k]
+		if pt == nil {
+			pt = &c2c.Partner{ActorID: k.cid, PartnerID: k.pid}
+			acc[k] = pt
+			themes[k] = map[string]bool{}
+			out[k.cid] = append(out[k.cid], pt)
+		}
+		pt.Exchanges++
+		start, end := date(m, "start"), date(m, "end")
+		if start != nil && (pt.First == nil || start.FirstKey() < pt.First.FirstKey()) {
+			pt.First = start
+		}
+		if last := lastOf(start, end); last != nil && (pt.Last == nil || last.LastKey() > pt.Last.LastKey()) {
+			pt.Last = last
+		}
+		for _, th := range strs(m, "themes") {
+			themes[k][th] = true
+		}
+	}
+	for k, pt := range acc {
+		pt.Themes = sortedKeys(themes[k])
+		if len(pt.Themes) == 0 {
+			pt.Themes = nil
+		}
+	}
+	for cid, ps := range out {
+		sort.Slice(ps, func(i, j int) bool {
+			a, b := ps[i], ps[j]
+			if a.Exchanges != b.Exchanges {
+				return a.Exchanges > b.Exchanges
+			}
+			if ka, kb := nameKey[a.PartnerID], nameKey[b.PartnerID]; ka != kb {
+				return ka < kb
+			}
+			return a.PartnerID < b.PartnerID
+		})
+		out[cid] = ps
+	}
+	return out, nil
+}
+
+// lastOf returns the date an exchange last covers: its end when that is
+// later than its start, else its start; nil when the start is unknown.
+func lastOf(start, end *c2c.PartialDate) *c2c.PartialDate {
+	if start == nil {
+		return nil
+	}
+	if end != nil && end.LastKey() > start.LastKey() {
+		return end
+	}
+	return start
+}

@@ -1,0 +1,238 @@
+// Package neo4jstore implements c2c.Store on Neo4j through the official Go
+// driver: actors are nodes (:Actor:City, :Actor:Region, :Actor:Organisation),
+// exchanges and memberships are relationships, themes are (:Theme) nodes.
+// Constraints and indexes come from versioned migrations applied at Open.
+//
+// Reads go through neo4j.ExecuteQuery routed to readers; writes run in
+// transaction functions. Both share the driver's bookmark manager, so a read
+// sees the writes this process acknowledged, also on a cluster.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// storeName labels this store's round trips.
+const storeName = "neo4j"
+
+// Store is the Neo4j implementation of c2c.Store. It is safe for concurrent
+// use; one Store (one driver) per process.
+type Store struct {
+	driver neo4j.DriverWithContext
+	cfg    Config
+	log    *slog.Logger
+}
+
+var _ c2c.Store = (*Store)(nil)
+
+// Open connects to Neo4j, retrying with exponential backoff until ctx ends
+// (a server that is still starting is normal), then applies the migrations.
+// It returns KindInvalid for a bad configuration and KindUnavailable when
+// the server could not be reached before ctx's deadline.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.MaxConnectionPoolSize = cfg.MaxPoolSize
+		c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		c.MaxTransactionRetryTime = cfg.MaxRetryTime
+	})
+	if err != nil {
+		return nil, c2c.Invalid("NEO4J_URI", "%v", err)
+	}
+	s := &Store{driver: driver, cfg: cfg, log: logger.With("store", storeName, "uri", redactedURI(cfg.URI))}
+	if err := s.waitReachable(ctx); err != nil {
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReachable polls VerifyConnectivity with exponential backoff (100ms
+// doubling to 5s) until it succeeds or ctx ends.
+func (s *Store) waitReachable(ctx context.Context) error {
+	delay := 100 * time.Millisecond
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		err := s.driver.VerifyConnectivity(ctx)
+		if err == nil {
+			if attempt > 1 {
+				s.log.Info("neo4j reachable", "attempts", attempt, "waited", time.Since(start).Round(time.Millisecond))
+			}
+			return nil
+		}
+		if isAuthError(err) {
+			return c2c.Internal("open: authenticate", err)
+		}
+		if ctx.Err() != nil {
+			s.log.Error("neo4j not reachable; giving up", "attempts", attempt, "waited", time.Since(start).Round(time.Millisecond), "err", err)
+			return c2c.Unavailable("open", err)
+		}
+		s.log.Warn("neo4j not reachable yet; retrying", "attempt", attempt, "retry_in", delay, "err", err)
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			s.log.Error("neo4j not reachable; giving up", "attempts", attempt, "waited", time.Since(start).Round(time.Millisecond), "err", err)
+			return c2c.Unavailable("open", err)
+		case <-t.C:
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+func isAuthError(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.")
+}
+
+// Ping reports whether the server is reachable: KindUnavailable if not.
+func (s *Store) Ping(ctx context.Context) error {
+	c2c.CountRoundTrip(ctx, storeName)
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return s.fail("ping", err)
+	}
+	return nil
+}
+
+// Close closes the driver and its connections.
+func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.driver.Close(ctx); err != nil {
+		return c2c.Internal("close", err)
+	}
+	return nil
+}
+
+// read runs one read query routed to readers and returns its records.
+func (s *Store) read(ctx context.Context, step, query string, params map[string]any) ([]*neo4j.Record, error) {
+	c2c.CountRoundTrip(ctx, storeName)
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
+		neo4j.ExecuteQueryWithBookmarkManager(s.driver.ExecuteQueryBookmarkManager()),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.TxTimeout)),
+	)
+	if err != nil {
+		return nil, s.fail(step, err)
+	}
+	return res.Records, nil
+}
+
+// write runs work in one write transaction, retried by the driver on
+// transient errors (work must be idempotent), and commits before returning.
+func (s *Store) write(ctx context.Context, step string, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	return s.writeWithTimeout(ctx, step, s.cfg.TxTimeout, work)
+}
+
+// writeWithTimeout is write with a server-side timeout other than the
+// configured one.
+func (s *Store) writeWithTimeout(ctx context.Context, step string, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	session := s.driver.NewSession(ctx, sessionConfig(s))
+	defer session.Close(context.WithoutCancel(ctx))
+	out, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout))
+	if err != nil {
+		return nil, s.fail(step, err)
+	}
+	return out, nil
+}
+
+// sessionConfig is the configuration of write sessions: the store's
+// database and the bookmark manager reads share.
+func sessionConfig(s *Store) neo4j.SessionConfig {
+	return neo4j.SessionConfig{
+		DatabaseName:    s.cfg.Database,
+		AccessMode:      neo4j.AccessModeWrite,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	}
+}
+
+// run sends one query inside a transaction and collects its records.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+	c2c.CountRoundTrip(ctx, storeName)
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// Neo4j status codes the store maps to domain kinds.
+const codeConstraintViolation = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+// fail turns err into a domain error: domain errors pass through,
+// connectivity problems (including a pool that cannot hand out a connection
+// in time and a lost commit) become KindUnavailable, a uniqueness violation
+// KindConflict, the rest KindInternal.
+func (s *Store) fail(step string, err error) error {
+	var de *c2c.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if unavailable(err) {
+		s.log.Warn("neo4j unavailable", "step", step, "err", err)
+		return c2c.Unavailable(step, err)
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) && ne.Code == codeConstraintViolation {
+		return &c2c.Error{Kind: c2c.KindConflict, Message: "the id is already taken", Err: err}
+	}
+	s.log.Error("neo4j query failed", "step", step, "err", err)
+	return c2c.Internal(step, err)
+}
+
+func unavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var ce *neo4j.ConnectivityError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) {
+		return strings.HasPrefix(ne.Code, "Neo.TransientError.") ||
+			ne.Code == "Neo.ClientError.Cluster.NotALeader" ||
+			ne.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration" ||
+			ne.Code == "Neo.ClientError.Transaction.TransactionTimedOut"
+	}
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) {
+		for _, e := range limit.Errors {
+			if unavailable(e) {
+				return true
+			}
+		}
+		// Retries ran out: only retryable (transient) errors are retried.
+		return len(limit.Errors) > 0
+	}
+	var ue *neo4j.UsageError
+	if errors.As(err, &ue) && strings.Contains(ue.Message, "closed") {
+		return true
+	}
+	return false
+}
