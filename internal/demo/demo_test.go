@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/demo"
+	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 )
 
 func TestBatchItemsAreValidAndNormalized(t *testing.T) {
@@ -254,4 +256,45 @@ func mustSharedDir(t *testing.T) string {
 		t.Skipf("shared reference folder %s is absent; skipping", shared)
 	}
 	return shared
+}
+
+func TestBatchImportsIntoStoreAndIsSearchable(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	defer st.Close()
+	b := demo.Batch()
+	items := len(b.Themes) + len(b.Actors) + len(b.Exchanges) + len(b.Memberships)
+	first, err := st.Import(ctx, b)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if got, want := first.Created+first.Updated+first.Unchanged, items; got != want {
+		t.Errorf("first import counted %d items, want %d", got, want)
+	}
+	again, err := st.Import(ctx, demo.Batch())
+	if err != nil {
+		t.Fatalf("re-import: %v", err)
+	}
+	if d := cmp.Diff(c2c.ImportResult{Unchanged: items}, *again); d != "" {
+		t.Errorf("re-import (-want +got):\n%s", d)
+	}
+	for query, wantID := range map[string]string{
+		"Durban": demo.EThekwini, "eThekwini": demo.EThekwini, "Sao Paulo": demo.SaoPaulo,
+		"SEHAB": demo.SaoPauloSEHAB, "SALGA": demo.SALGA, "ICMPD": demo.ICMPD,
+	} {
+		hits, err := st.Search(ctx, query, 10)
+		if err != nil {
+			t.Fatalf("search %q: %v", query, err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.Actor.ID == wantID
+		}
+		if !found {
+			t.Errorf("search %q does not find %s", query, wantID)
+		}
+	}
 }
