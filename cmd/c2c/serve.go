@@ -41,10 +41,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	// Until the store is open, /healthz answers and everything else says the
 	// service is starting, so an orchestrator sees "alive, not ready".
-	var handler atomic.Value
-	handler.Store(http.Handler(startingHandler()))
+	var handler atomic.Pointer[http.Handler]
+	starting := startingHandler()
+	handler.Store(&starting)
 	srv := &http.Server{
-		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.Load().(http.Handler).ServeHTTP(w, r) }),
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*handler.Load()).ServeHTTP(w, r) }),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,
@@ -72,7 +73,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}
-	handler.Store(server.New(st, cfg, log).Handler())
+	api := server.New(st, cfg, log).Handler()
+	handler.Store(&api)
 	log.Info("ready", "store", sf.kind)
 	if e.ready != nil {
 		e.ready <- ln.Addr().String()
