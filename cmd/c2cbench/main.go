@@ -2,6 +2,7 @@
 //
 //	c2cbench gen --size S --store sqlite --data-dir DIR
 //	c2cbench gen --size S --store neo4j --neo4j-uri bolt://127.0.0.1:27687
+//	c2cbench report DIR   (re-renders report.md and the charts from DIR/report.json)
 //	c2cbench run --size S --targets c2c-sqlite=URL,c2c-neo4j=URL,peer=URL,floor=bolt://… \
 //	    --concurrency 1,16 --duration 30s --rounds 3 --warmup 10s --out bench/results
 //
@@ -12,6 +13,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,7 +44,7 @@ func main() {
 	}
 }
 
-const usage = `usage: c2cbench gen|run [flags]  (c2cbench CMD -h lists the flags)`
+const usage = `usage: c2cbench gen|run|report [flags]  (c2cbench CMD -h lists the flags)`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return genCmd(ctx, args[1:], stdout, stderr)
 	case "run":
 		return runCmd(ctx, args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
 	default:
 		return errors.New(usage)
 	}
@@ -267,5 +271,27 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	rep.Markdown(stdout)
 	fmt.Fprintf(stdout, "results in %s\n", dir)
+	return nil
+}
+
+func reportCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: c2cbench report DIR")
+	}
+	b, err := os.ReadFile(filepath.Join(args[0], "report.json"))
+	if err != nil {
+		return fmt.Errorf("read report: %w", err)
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("decode report: %w", err)
+	}
+	if err := rep.Results.Recompute(); err != nil {
+		return err
+	}
+	if err := rep.WriteFiles(args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rewrote %s\n", args[0])
 	return nil
 }

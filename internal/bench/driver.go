@@ -385,3 +385,15 @@ func (c *Cell) finish() {
 	c.P99Ms = ms(c.hist.Quantile(0.99))
 	c.MaxMs = ms(c.hist.Max())
 }
+
+// Recompute checks a Results decoded from JSON (its histograms are not
+// kept; the cells' figures are); it returns an error if a cell is missing
+// its identity.
+func (r *Results) Recompute() error {
+	for i, c := range r.Cells {
+		if c == nil || c.Target == "" || c.Query == "" || c.Concurrency < 1 {
+			return fmt.Errorf("report: cell %d is incomplete", i)
+		}
+	}
+	return nil
+}

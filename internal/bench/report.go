@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -339,18 +340,32 @@ func (r *Report) targetsSection(w io.Writer) {
 	p("\n")
 }
 
-// chart draws one grouped bar chart: a group per workload, a bar per
-// target, at concurrency conc.
+// chart draws one grouped bar chart on a log scale (queries differ by
+// orders of magnitude): a group per workload, a bar per target, at
+// concurrency conc. Missing cells draw no bar.
 func (r *Report) chart(path string, conc int, ylabel string, val func(*Cell) float64) error {
 	pl := plot.New()
 	pl.Title.Text = fmt.Sprintf("c2c benchmark, size %s, %d clients", r.Size.Name, conc)
 	pl.Y.Label.Text = ylabel
 	names := r.workloads()
 	width := vg.Points(float64(60) / float64(max(1, len(r.Targets))))
+	lo := math.Inf(1)
+	for _, c := range r.Results.Cells {
+		if v := val(c); c.Concurrency == conc && v > 0 {
+			lo = min(lo, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		lo = 1
+	}
+	floor := math.Pow(10, math.Floor(math.Log10(lo)))
+	pl.Y.Scale = clampedLog{floor}
+	pl.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	for i, t := range r.Targets {
 		vs := make(plotter.Values, len(names))
 		for j, q := range names {
-			if c := r.Results.Cell(t, q, conc); c != nil {
+			vs[j] = floor
+			if c := r.Results.Cell(t, q, conc); c != nil && val(c) > 0 {
 				vs[j] = val(c)
 			}
 		}
@@ -364,6 +379,9 @@ func (r *Report) chart(path string, conc int, ylabel string, val func(*Cell) flo
 		pl.Add(bars)
 		pl.Legend.Add(t, bars)
 	}
+	// Bars start at zero, which a log scale cannot show: start the axis at
+	// the decade below the smallest value instead.
+	pl.Y.Min = floor
 	pl.Legend.Top = true
 	pl.NominalX(names...)
 	pl.Add(plotter.NewGrid())
@@ -372,4 +390,14 @@ func (r *Report) chart(path string, conc int, ylabel string, val func(*Cell) flo
 		return fmt.Errorf("chart: %w", err)
 	}
 	return nil
+}
+
+// clampedLog is a log scale that draws values below its floor (the zero
+// every bar starts from) at the floor.
+type clampedLog struct{ floor float64 }
+
+// Normalize implements plot.Normalizer.
+func (c clampedLog) Normalize(lo, hi, x float64) float64 {
+	lo, hi, x = max(lo, c.floor), max(hi, c.floor), max(x, c.floor)
+	return plot.LogScale{}.Normalize(lo, hi, x)
 }
