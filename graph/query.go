@@ -19,7 +19,7 @@ func selected(ctx context.Context, name string) bool {
 	if graphql.GetFieldContext(ctx) == nil {
 		return false
 	}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+	for _, f := range graphql.CollectFieldsCtx(ctx, schemaTypes) {
 		if f.Name == name {
 			return true
 		}
