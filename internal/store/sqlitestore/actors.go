@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -318,9 +319,9 @@ func readBackActor(a *c2c.Actor) *c2c.Actor {
 func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*c2c.Actor, error) {
 	var out *c2c.Actor
 	err := s.write(ctx, "update actor", func(tx *sql.Tx) error {
-		a, err := scanActor(tx.QueryRowContext(ctx, actorByIDSQL, id))
 		c2c.CountRoundTrip(ctx, storeName)
-		if err == sql.ErrNoRows {
+		a, err := scanActor(tx.QueryRowContext(ctx, actorByIDSQL, id))
+		if errors.Is(err, sql.ErrNoRows) {
 			return c2c.NotFound("actor", id)
 		}
 		if err != nil {

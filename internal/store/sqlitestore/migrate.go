@@ -62,9 +62,10 @@ const (
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
 	)`
-	appliedVersionsSQL = `SELECT version FROM schema_migrations`
-	recordMigrationSQL = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
-	defaultThemeSQL    = `INSERT INTO themes (id, label) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
+	appliedVersionsSQL  = `SELECT version FROM schema_migrations`
+	migrationAppliedSQL = `SELECT 1 FROM schema_migrations WHERE version = ?`
+	recordMigrationSQL  = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
+	defaultThemeSQL     = `INSERT INTO themes (id, label) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
 )
 
 // Migrate applies the migrations not yet recorded in schema_migrations, each
@@ -139,7 +140,15 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 			continue
 		}
 		step := fmt.Sprintf("migrate %04d_%s", m.Version, m.Name)
+		ran := false
 		err := s.write(ctx, step, func(tx *sql.Tx) error {
+			// Another process may have applied it since we looked; the
+			// IMMEDIATE transaction makes this check and the change atomic.
+			var one int
+			if found, err := queryRow(ctx, tx, step, migrationAppliedSQL, []any{m.Version}, &one); err != nil || found {
+				return err
+			}
+			ran = true
 			// A failing migration must not look like bad user input.
 			if _, err := exec(ctx, tx, step, m.SQL); err != nil {
 				return c2c.Internal(step, err)
@@ -150,7 +159,9 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 		if err != nil {
 			return done, err
 		}
-		done = append(done, m.Version)
+		if ran {
+			done = append(done, m.Version)
+		}
 	}
 	err = s.write(ctx, "migrate: default themes", func(tx *sql.Tx) error {
 		for _, t := range c2c.DefaultThemes {

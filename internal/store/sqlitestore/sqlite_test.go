@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -390,5 +391,81 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+// TestConcurrentOpen opens one new file from several goroutines at once, as
+// several processes starting together would: each migration must be
+// applied exactly once and every Open must succeed.
+func TestConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c2c.db")
+	const n = 6
+	stores := make([]*Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = Open(context.Background(), path)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("open %d: %v", i, err)
+			continue
+		}
+		defer stores[i].Close()
+	}
+	if t.Failed() {
+		return
+	}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied, err := stores[0].AppliedMigrations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(applied), len(ms); got != want {
+		t.Errorf("%d migrations recorded, want %d", got, want)
+	}
+}
+
+// TestPathWithURICharacters opens a file whose path holds characters that
+// mean something in a URI.
+func TestPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a b#c?d%20e")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "c2c.db")
+	s := mustOpenFile(t, path)
+	mustCreateActor(t, s, city("durban", "eThekwini", "ZA"))
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database file not at %s: %v", path, err)
+	}
+}
+
+func TestOpenMissingDirectory(t *testing.T) {
+	_, err := Open(t.Context(), filepath.Join(t.TempDir(), "missing", "c2c.db"))
+	if got, want := c2c.KindOf(err), c2c.KindUnavailable; got != want {
+		t.Errorf("open in a missing directory: kind %v (%v), want %v", got, err, want)
+	}
+}
+
+func TestPingAfterClose(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "c2c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(t.Context()); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	s.Close()
+	if got, want := c2c.KindOf(s.Ping(t.Context())), c2c.KindUnavailable; got != want {
+		t.Errorf("ping after close: kind %v, want %v", got, want)
 	}
 }
