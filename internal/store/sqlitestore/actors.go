@@ -145,7 +145,7 @@ func (s *Store) Actors(ctx context.Context, q c2c.ActorQuery) (*c2c.ActorPage, e
 		}
 	}
 	out := &c2c.ActorPage{}
-	err = s.read(ctx, "actors", func(tx *sql.Tx) error {
+	err = s.readMaybe(ctx, "actors", q.WantTotal, func(tx querier) error {
 		rows, err := query(ctx, tx, "actors", actorsPageSQL+page.sql()+orderSQL+limitSQL, append(page.args, first+1)...)
 		if err != nil {
 			return err

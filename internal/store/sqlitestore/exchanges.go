@@ -176,7 +176,7 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 		}
 	}
 	out := &c2c.ExchangePage{}
-	err = s.read(ctx, "exchanges", func(tx *sql.Tx) error {
+	err = s.readMaybe(ctx, "exchanges", q.WantTotal, func(tx querier) error {
 		rows, err := query(ctx, tx, "exchanges", exchangesPageSQL+page.sql()+orderSQL+limitSQL, append(page.args, first+1)...)
 		if err != nil {
 			return err

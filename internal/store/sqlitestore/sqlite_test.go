@@ -252,7 +252,7 @@ func TestTextIsLiteral(t *testing.T) {
 }
 
 // TestBatchReadsAreOneRoundTrip checks that batch readers send one statement
-// whatever the number of ids.
+// whatever the number of ids, and pages without a total one statement.
 func TestBatchReadsAreOneRoundTrip(t *testing.T) {
 	s := mustOpenFile(t, filepath.Join(t.TempDir(), "c2c.db"))
 	var ids []string
@@ -279,6 +279,14 @@ func TestBatchReadsAreOneRoundTrip(t *testing.T) {
 			_, err := s.PartnersByActors(ctx, ids, c2c.ExchangeFilter{ThemesAll: []string{"housing"}})
 			return err
 		},
+	}
+	calls["Actors"] = func(ctx context.Context, ids []string) error {
+		_, err := s.Actors(ctx, c2c.ActorQuery{First: len(ids)%c2c.MaxPageSize + 1})
+		return err
+	}
+	calls["Exchanges"] = func(ctx context.Context, ids []string) error {
+		_, err := s.Exchanges(ctx, c2c.ExchangeQuery{First: len(ids)%c2c.MaxPageSize + 1})
+		return err
 	}
 	for name, call := range calls {
 		for _, n := range []int{1, len(ids)} {

@@ -203,6 +203,16 @@ func (s *Store) read(ctx context.Context, step string, fn func(tx *sql.Tx) error
 	return fn(tx)
 }
 
+// readMaybe runs fn in a read transaction when snapshot is set (several
+// statements that must agree), else straight on the reader pool, saving the
+// BEGIN round trip.
+func (s *Store) readMaybe(ctx context.Context, step string, snapshot bool, fn func(q querier) error) error {
+	if !snapshot {
+		return fn(s.reader)
+	}
+	return s.read(ctx, step, func(tx *sql.Tx) error { return fn(tx) })
+}
+
 // dbError turns a driver error into a domain error: constraint failures the
 // store did not catch beforehand become KindConflict or KindInvalid, a busy
 // or unopenable database KindUnavailable, the rest KindInternal. The cause
