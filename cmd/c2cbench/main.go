@@ -252,7 +252,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	rep := &bench.Report{
-		Date: started.UTC(), Command: "c2cbench " + strings.Join(args, " "), Machine: bench.ThisMachine(),
+		Date: started.UTC(), Command: commandLine(args), Machine: bench.ThisMachine(),
 		Size: sz, Seed: *seed, Duration: duration.String(), Rounds: *rounds, Warmup: warmup.String(),
 		Targets: names, Concurrency: levels, Queries: map[string]string{}, PeakRSSMiB: map[string]float64{},
 		Note: *note, Results: res,
@@ -294,4 +294,17 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "rewrote %s\n", args[0])
 	return nil
+}
+
+// commandLine renders the run's command for the report, quoting arguments
+// that need it.
+func commandLine(args []string) string {
+	parts := []string{"c2cbench", "run"}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'$`\\;&|<>()") {
+			a = strconv.Quote(a)
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
 }
