@@ -205,31 +205,37 @@ type cityRef struct {
 // ones with stable ids.
 type twinResolver struct {
 	byKey   map[string][]*cityRef // cc|folded name → candidates, existing first
-	taken   map[string]bool       // ids in use (stored or created)
+	taken   map[string]bool       // ids in use: every stored actor and each created city
 	created []*cityRef
 	matched map[string]bool
 }
 
-// loadCities reads every existing city of the given countries, one page
-// at a time, and indexes it under each of its names.
+// loadCities reads every existing city of the given countries and indexes
+// it under each of its names. It pages through all actors in id order with
+// no filter, keeping the cities of those countries here: a country-list
+// filter would cost the store a scan per page, while id-ordered pages are
+// index seeks.
 func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*twinResolver, error) {
 	tr := &twinResolver{byKey: map[string][]*cityRef{}, taken: map[string]bool{}, matched: map[string]bool{}}
 	if len(ccs) == 0 {
 		return tr, nil
 	}
-	q := c2c.ActorQuery{
-		Filter: c2c.ActorFilter{Kinds: []c2c.ActorKind{c2c.ActorCity}, Countries: ccs},
-		Order:  c2c.OrderIDAsc,
-		First:  c2c.MaxPageSize,
+	want := make(map[string]bool, len(ccs))
+	for _, cc := range ccs {
+		want[cc] = true
 	}
+	q := c2c.ActorQuery{Order: c2c.OrderIDAsc, First: c2c.MaxPageSize}
 	for {
 		page, err := st.Actors(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("load cities: %w", err)
 		}
 		for _, a := range page.Actors {
-			ref := &cityRef{id: a.ID, name: a.Name, cc: a.Country, coords: a.Coords, existing: true}
 			tr.taken[a.ID] = true
+			if a.Kind != c2c.ActorCity || !want[a.Country] {
+				continue
+			}
+			ref := &cityRef{id: a.ID, name: a.Name, cc: a.Country, coords: a.Coords, existing: true}
 			seen := map[string]bool{}
 			for _, n := range a.Names() {
 				k := a.Country + "|" + c2c.Fold(n)
@@ -249,25 +255,22 @@ func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*twinResolver,
 
 // resolve returns the city for s, creating one when no candidate of the
 // same name and country lies within matchRadiusKm (or has no coordinates
-// to compare). reserve checks whether an id is free in the store.
-func (tr *twinResolver) resolve(s twinSide, line int, reserve func(string) (bool, error)) (*cityRef, error) {
+// to compare).
+func (tr *twinResolver) resolve(s twinSide, line int) *cityRef {
 	k := s.key
 	cands := tr.byKey[k]
 	if ref := pick(cands, s.coords); ref != nil {
 		if ref.existing {
 			tr.matched[ref.id] = true
 		}
-		return ref, nil
+		return ref
 	}
-	id, err := tr.newID(s, reserve)
-	if err != nil {
-		return nil, err
-	}
+	id := tr.newID(s)
 	ref := &cityRef{id: id, name: s.name, cc: s.cc, coords: s.coords, line: line}
 	tr.taken[id] = true
 	tr.created = append(tr.created, ref)
 	tr.byKey[k] = append(tr.byKey[k], ref)
-	return ref, nil
+	return ref
 }
 
 func pick(cands []*cityRef, at *c2c.Coordinates) *cityRef {
@@ -308,25 +311,18 @@ func distanceKm(a, b c2c.Coordinates) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-// newID returns "<cc>-<slug>", or with "-2", "-3", … when that is taken.
-func (tr *twinResolver) newID(s twinSide, reserve func(string) (bool, error)) (string, error) {
+// newID returns "<cc>-<slug>", or with "-2", "-3", … when that is taken
+// by any actor (taken holds every stored id, see loadCities).
+func (tr *twinResolver) newID(s twinSide) string {
 	base := baseID(s)
 	for n := 1; ; n++ {
 		id := base
 		if n > 1 {
 			id = base + "-" + strconv.Itoa(n)
 		}
-		if tr.taken[id] {
-			continue
+		if !tr.taken[id] {
+			return id
 		}
-		free, err := reserve(id)
-		if err != nil {
-			return "", err
-		}
-		if free {
-			return id, nil
-		}
-		tr.taken[id] = true
 	}
 }
 
@@ -387,47 +383,10 @@ func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, 
 	if err != nil {
 		return rep, err
 	}
-	// Base ids of cities that may be created, checked against the store in
-	// bulk: an id may be held by an actor that is not a city of that name.
-	var probe []string
-	probed := map[string]bool{}
-	for _, r := range rows {
-		for _, s := range r.sides {
-			if id := baseID(s); !probed[id] && !tr.taken[id] {
-				probed[id] = true
-				probe = append(probe, id)
-			}
-		}
-	}
-	stored, err := actorKinds(ctx, st, probe)
-	if err != nil {
-		return rep, err
-	}
-	for id := range stored {
-		tr.taken[id] = true
-	}
-	reserve := func(id string) (bool, error) {
-		if probed[id] {
-			return true, nil // probed and not found
-		}
-		k, err := actorKinds(ctx, st, []string{id})
-		if err != nil {
-			return false, err
-		}
-		return len(k) == 0, nil
-	}
-
 	pairs := map[string]*twinPair{}
 	var order []*twinPair
 	for _, r := range rows {
-		a, err := tr.resolve(r.sides[0], r.line, reserve)
-		if err != nil {
-			return rep, err
-		}
-		b, err := tr.resolve(r.sides[1], r.line, reserve)
-		if err != nil {
-			return rep, err
-		}
+		a, b := tr.resolve(r.sides[0], r.line), tr.resolve(r.sides[1], r.line)
 		if a == b {
 			rep.reject(Rejection{Line: r.line, Field: "city2", Code: CodeSameCity,
 				Reason: fmt.Sprintf("%q names the same city as city1 (%s)", r.sides[1].name, a.id)})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -143,7 +144,10 @@ func TestTwinTownsStrict(t *testing.T) {
 // fresh store and checks its counts against the store and the file.
 func TestTwinTownsFullSample(t *testing.T) {
 	if testing.Short() {
-		t.Skip("imports 26k rows")
+		t.Skip("imports 26k rows; skipped in -short mode")
+	}
+	if raceEnabled {
+		t.Skip("imports 26k rows, which takes minutes under the race detector; run without -race")
 	}
 	path := filepath.Join(mustSharedDir(t), "samples", "twin-towns-wikipedia.csv")
 	st := mustStore(t)
@@ -253,4 +257,34 @@ func mustSharedDir(t *testing.T) string {
 		t.Skipf("shared reference folder %s is absent; skipping", shared)
 	}
 	return shared
+}
+
+func TestTwinTownsNewCityAvoidsTakenID(t *testing.T) {
+	st := mustStore(t)
+	ctx := context.Background()
+	// An organisation holds the id a new Berlin would get.
+	if _, err := st.Import(ctx, c2c.Batch{Actors: []c2c.Actor{
+		{ID: "de-berlin", Kind: c2c.ActorOrganisation, Name: "Berlin Partner Network", OrgType: c2c.OrgNetwork},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	src := "city1,country1,city2,country2\nBerlin,Germany,Paris,France\n"
+	rep, err := importer.Import(ctx, st, strings.NewReader(src), "pairs.csv", importer.Options{Type: importer.TypeTwinTowns})
+	if err != nil {
+		t.Fatalf("import: %v (%v)", err, rep.Rejected)
+	}
+	xs, err := st.ExchangesByIDs(ctx, []string{"twin-de-berlin-2--fr-paris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xs[0] == nil {
+		t.Fatalf("no twinning between de-berlin-2 and fr-paris; report %+v", rep.Twins)
+	}
+	as, err := st.ActorsByIDs(ctx, []string{"de-berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := as[0].Kind, c2c.ActorOrganisation; got != want {
+		t.Errorf("the organisation holding de-berlin became a %s", got)
+	}
 }
