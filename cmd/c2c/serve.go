@@ -27,6 +27,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 	loadDemo := fs.Bool("demo", envBool(e.getenv, "C2C_DEMO", true), "load the demo data into an empty store [C2C_DEMO]")
 	debug := fs.Bool("debug", envBool(e.getenv, "C2C_DEBUG", false), "report store round trips in response extensions [C2C_DEBUG]")
 	timeout := fs.Duration("request-timeout", envDuration(e.getenv, "C2C_REQUEST_TIMEOUT", 10*time.Second), "per-request timeout [C2C_REQUEST_TIMEOUT]")
+	maxDepth := fs.Int("max-depth", envInt(e.getenv, "C2C_MAX_DEPTH", server.DefaultMaxDepth), "maximum query depth [C2C_MAX_DEPTH]")
+	// Complexity multiplies nested lists by their page sizes, so a dashboard's
+	// depth-3 read (50 actors x 20 partners x 20 exchanges) scores about 82,000.
+	maxComplexity := fs.Int("max-complexity", envInt(e.getenv, "C2C_MAX_COMPLEXITY", 100_000), "maximum query complexity [C2C_MAX_COMPLEXITY]")
+	maxBody := fs.Int64("max-body", int64(envInt(e.getenv, "C2C_MAX_BODY", server.DefaultMaxBodyBytes)), "maximum request body in bytes [C2C_MAX_BODY]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,7 +74,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	cfg := server.Config{APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version}
+	cfg := server.Config{
+		APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version,
+		MaxDepth: *maxDepth, MaxComplexity: *maxComplexity, MaxBodyBytes: *maxBody,
+	}
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}
