@@ -395,7 +395,7 @@ func testExchangePages(t *testing.T, s c2c.Store, m *model, first int, everyOrde
 		for _, order := range orders {
 			want := m.queryExchanges(f, order)
 			got := walkExchanges(t, s, c2c.ExchangeQuery{Filter: f, Order: order, First: first, WantTotal: i%2 == 1}, len(want))
-			if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+			if diff := diffExchanges(want, got, name == "all"); diff != "" {
 				t.Errorf("Exchanges %s %s, walking pages of %d (-want +got):\n%s", name, order, first, diff)
 			}
 		}

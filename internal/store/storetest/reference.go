@@ -579,14 +579,16 @@ func (m *model) themeCounts() []c2c.ThemeCount {
 // neighbourhood is a breadth-first search over the matching exchanges,
 // ignoring direction.
 func (m *model) neighbourhood(q c2c.NeighbourhoodQuery) *c2c.Subgraph {
+	return m.neighbourhoodOver(q, m.queryExchanges(q.Filter, c2c.OrderExIDAsc))
+}
+
+// neighbourhoodOver answers q over matching, the exchanges that match
+// q.Filter in id order.
+func (m *model) neighbourhoodOver(q c2c.NeighbourhoodQuery, matching []*c2c.Exchange) *c2c.Subgraph {
 	adj := map[string][]string{}
-	matching := []*c2c.Exchange{}
-	for _, x := range m.exchangeList() {
-		if m.matchExchange(q.Filter, x) {
-			matching = append(matching, x)
-			adj[x.SourceID] = append(adj[x.SourceID], x.TargetID)
-			adj[x.TargetID] = append(adj[x.TargetID], x.SourceID)
-		}
+	for _, x := range matching {
+		adj[x.SourceID] = append(adj[x.SourceID], x.TargetID)
+		adj[x.TargetID] = append(adj[x.TargetID], x.SourceID)
 	}
 	dist := map[string]int{q.Centre: 0}
 	frontier := []string{q.Centre}
