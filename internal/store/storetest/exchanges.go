@@ -444,3 +444,57 @@ func walkExchanges(t *testing.T, s c2c.Store, q c2c.ExchangeQuery, total int) []
 		q.After = &c
 	}
 }
+
+// testExchangeKeysetStability inserts exchanges sorting before and after
+// the cursor between two pages under each order: the next pages continue
+// exactly after the last exchange seen.
+func testExchangeKeysetStability(t *testing.T, s c2c.Store) {
+	m, _ := mustImport(t, s, GenerateBatch(8, 30, 80))
+	ctx := t.Context()
+	ids := sortedKeys(m.actors)
+	for _, order := range exchangeOrders {
+		q := c2c.ExchangeQuery{Order: order, First: 10}
+		p, err := s.Exchanges(ctx, q)
+		mustNoError(t, "first page", err)
+		if len(p.Exchanges) != 10 {
+			t.Fatalf("first page has %d exchanges, want 10", len(p.Exchanges))
+		}
+		last := p.Exchanges[len(p.Exchanges)-1]
+		seen := map[string]bool{}
+		for _, x := range p.Exchanges {
+			seen[x.ID] = true
+		}
+		slug := strings.ToLower(strings.ReplaceAll(string(order), "_", "-"))
+		early, late := d("1001"), d("2999")
+		if order == c2c.OrderStartDesc {
+			early, late = late, early
+		}
+		for _, x := range []c2c.Exchange{
+			{ID: "0000-" + slug, Title: "Aaaa " + slug, Start: early},
+			{ID: "zzzz-" + slug, Title: "Zzzz " + slug, Start: late},
+		} {
+			x.SourceID, x.TargetID, x.Kind, x.Directed = ids[0], ids[1], c2c.KindMeeting, true
+			if _, err := s.CreateExchange(ctx, x); err != nil {
+				t.Fatalf("create exchange between pages: %v", err)
+			}
+			m.putExchange(x)
+		}
+		cmpf := compareExchanges(order)
+		var want []*c2c.Exchange
+		for _, x := range m.queryExchanges(c2c.ExchangeFilter{}, order) {
+			if cmpf(x, last) > 0 {
+				want = append(want, x)
+			}
+		}
+		c := c2c.ExchangeCursor(order, last)
+		got := walkExchanges(t, s, c2c.ExchangeQuery{Order: order, First: 10, After: &c}, len(want))
+		for _, x := range got {
+			if seen[x.ID] {
+				t.Errorf("%s: exchange %s of the first page came again after inserting before the cursor", order, x.ID)
+			}
+		}
+		if diff := diffExchanges(want, got, true); diff != "" {
+			t.Errorf("%s: pages after the cursor once exchanges were inserted (-want +got):\n%s", order, diff)
+		}
+	}
+}

@@ -26,7 +26,10 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 	t.Run("Memberships", func(t *testing.T) { testMembershipCRUD(t, open) })
 	t.Run("Themes", func(t *testing.T) { testThemes(t, open(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
-	t.Run("KeysetStability", func(t *testing.T) { testKeysetStability(t, open(t)) })
+	t.Run("KeysetStability", func(t *testing.T) {
+		t.Run("Actors", func(t *testing.T) { testKeysetStability(t, open(t)) })
+		t.Run("Exchanges", func(t *testing.T) { testExchangeKeysetStability(t, open(t)) })
+	})
 	t.Run("RoundTrips", func(t *testing.T) { testRoundTrips(t, open(t)) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open(t)) })
 	// The read checks share one loaded store per fixture: they do not write.
