@@ -203,17 +203,18 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 }
 
 // actorHitsSQL pairs each requested actor (a JSON list parameter) with the
-// ids of the exchanges at either of its ends; the two halves use the
-// source and target indexes.
+// ids of the exchanges at either of its ends. CROSS JOIN keeps the short
+// actor list as the outer loop so that each half probes the source or the
+// target index instead of scanning the exchanges.
 const actorHitsSQL = `WITH q(actor) AS (SELECT DISTINCT value FROM json_each(?)),
 	hits(actor, id) AS (
-		SELECT q.actor, e.id FROM q JOIN exchanges e ON e.source_id = q.actor
+		SELECT q.actor, e.id FROM q CROSS JOIN exchanges e ON e.source_id = q.actor
 		UNION ALL
-		SELECT q.actor, e.id FROM q JOIN exchanges e ON e.target_id = q.actor)
+		SELECT q.actor, e.id FROM q CROSS JOIN exchanges e ON e.target_id = q.actor)
 	`
 
 const exchangesByActorsSQL = actorHitsSQL + `SELECT h.actor, ` + exchangeColumns + `
-	FROM hits h JOIN exchanges x ON x.id = h.id WHERE `
+	FROM hits h CROSS JOIN exchanges x ON x.id = h.id WHERE `
 const exchangesByActorsOrderSQL = ` ORDER BY h.actor, coalesce(x.lo, 99999999), x.id`
 
 // ExchangesByActors returns, for each actor id with any, the exchanges

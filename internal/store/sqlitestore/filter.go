@@ -79,32 +79,35 @@ func actorWhere(c *clause, f c2c.ActorFilter) {
 	}
 }
 
-// Fragments of the exchange filter; the exchange table is aliased x.
+// Fragments of the exchange filter; the exchange table is aliased x. The
+// subqueries are not correlated: SQLite evaluates each once per statement
+// into a temporary index, then probes it per row.
 const (
-	exThemesAnyCond = `EXISTS (SELECT 1 FROM exchange_themes et
-		WHERE et.exchange_id = x.id AND et.theme_id IN (SELECT value FROM json_each(?)))`
-	exThemesAllCond = `(SELECT count(*) FROM exchange_themes et
-		WHERE et.exchange_id = x.id AND et.theme_id IN (SELECT value FROM json_each(?))) = ?`
+	exThemesAnyCond = `x.id IN (SELECT exchange_id FROM exchange_themes
+		WHERE theme_id IN (SELECT value FROM json_each(?)))`
+	exThemesAllCond = `x.id IN (SELECT exchange_id FROM exchange_themes
+		WHERE theme_id IN (SELECT value FROM json_each(?))
+		GROUP BY exchange_id HAVING count(*) = ?)`
 	exKindsCond     = `x.kind IN (SELECT value FROM json_each(?))`
 	exWindowCond    = `x.lo IS NOT NULL AND x.lo <= ? AND x.hi >= ?`
 	exProgrammeCond = `x.programme = ?`
 	exEventCond     = `x.event = ?`
 	exActorCond     = `(x.source_id = ? OR x.target_id = ?)`
-	exCountriesCond = `((SELECT country FROM actors WHERE id = x.source_id) IN (SELECT value FROM json_each(?))
-		OR (SELECT country FROM actors WHERE id = x.target_id) IN (SELECT value FROM json_each(?)))`
-	exDirectedCond = `x.directed = ?`
-	exTextCond     = `instr(x.title_key, ?) > 0`
+	exDirectedCond  = `x.directed = ?`
+	exTextCond      = `instr(x.title_key, ?) > 0`
 
-	// exClassCond pairs the statuses of the two ends ('S', 'N' or 'U' for
-	// an end whose country is in neither list, including an actor with no
-	// country) and keeps the pairs of the wanted class. Parameters: South
-	// list, North list (source), South list, North list (target), pairs.
-	exClassCond = `((SELECT CASE WHEN country IN (SELECT value FROM json_each(?)) THEN 'S'
-			WHEN country IN (SELECT value FROM json_each(?)) THEN 'N' ELSE 'U' END
-		FROM actors WHERE id = x.source_id) ||
-		(SELECT CASE WHEN country IN (SELECT value FROM json_each(?)) THEN 'S'
-			WHEN country IN (SELECT value FROM json_each(?)) THEN 'N' ELSE 'U' END
-		FROM actors WHERE id = x.target_id)) IN (SELECT value FROM json_each(?))`
+	// actorsInSQL selects the actors whose country is in a JSON list.
+	actorsInSQL     = `(SELECT id FROM actors WHERE country IN (SELECT value FROM json_each(?)))`
+	exCountriesCond = `(x.source_id IN ` + actorsInSQL + ` OR x.target_id IN ` + actorsInSQL + `)`
+
+	// The class conditions compare each end's country with the South and
+	// North lists of the definition; an end in neither (an organisation
+	// with no country, a country the definition leaves out) is unknown.
+	exClassSouthSouth = `(x.source_id IN ` + actorsInSQL + ` AND x.target_id IN ` + actorsInSQL + `)`
+	exClassNorthNorth = exClassSouthSouth
+	exClassNorthSouth = `((x.source_id IN ` + actorsInSQL + ` AND x.target_id IN ` + actorsInSQL + `)
+		OR (x.source_id IN ` + actorsInSQL + ` AND x.target_id IN ` + actorsInSQL + `))`
+	exClassUnknown = `(x.source_id NOT IN ` + actorsInSQL + ` OR x.target_id NOT IN ` + actorsInSQL + `)`
 )
 
 // exchangeWhere adds the conditions of f.
@@ -149,19 +152,22 @@ func exchangeWhere(c *clause, f c2c.ExchangeFilter) {
 	}
 }
 
-// classPairs lists the status pairs (source, target) of each class.
-var classPairs = map[c2c.EdgeClass][]string{
-	c2c.ClassSouthSouth: {"SS"},
-	c2c.ClassNorthNorth: {"NN"},
-	c2c.ClassNorthSouth: {"NS", "SN"},
-	c2c.ClassUnknown:    {"UU", "US", "UN", "SU", "NU"},
-}
-
 // addClass adds the Global South class condition.
 func (c *clause) addClass(cf *c2c.ClassFilter) {
-	south := jsonList(c2c.CountriesWithStatus(cf.Definition, c2c.StatusSouth))
-	north := jsonList(c2c.CountriesWithStatus(cf.Definition, c2c.StatusNorth))
-	c.add(exClassCond, south, north, south, north, jsonList(classPairs[cf.Class]))
+	southCodes := c2c.CountriesWithStatus(cf.Definition, c2c.StatusSouth)
+	northCodes := c2c.CountriesWithStatus(cf.Definition, c2c.StatusNorth)
+	south, north := jsonList(southCodes), jsonList(northCodes)
+	switch cf.Class {
+	case c2c.ClassSouthSouth:
+		c.add(exClassSouthSouth, south, south)
+	case c2c.ClassNorthNorth:
+		c.add(exClassNorthNorth, north, north)
+	case c2c.ClassNorthSouth:
+		c.add(exClassNorthSouth, south, north, north, south)
+	default:
+		known := jsonList(append(append([]string(nil), southCodes...), northCodes...))
+		c.add(exClassUnknown, known, known)
+	}
 }
 
 func distinct(xs []string) []string {

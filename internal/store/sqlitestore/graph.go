@@ -11,8 +11,8 @@ import (
 const partnersSQL = actorHitsSQL + `SELECT h.actor, p.id, p.name_key, x.start_date, x.end_date,
 	(SELECT json_group_array(theme_id) FROM exchange_themes WHERE exchange_id = x.id)
 	FROM hits h
-	JOIN exchanges x ON x.id = h.id
-	JOIN actors p ON p.id = CASE WHEN x.source_id = h.actor THEN x.target_id ELSE x.source_id END
+	CROSS JOIN exchanges x ON x.id = h.id
+	CROSS JOIN actors p ON p.id = CASE WHEN x.source_id = h.actor THEN x.target_id ELSE x.source_id END
 	WHERE `
 
 // PartnersByActors returns, for each actor id with any, its partners over
