@@ -44,7 +44,7 @@ func scanActor(r scanner, extra ...any) (*c2c.Actor, error) {
 
 // collectActors reads every row of rows and closes it.
 func collectActors(rows *sql.Rows, step string) ([]*c2c.Actor, error) {
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*c2c.Actor
 	for rows.Next() {
 		a, err := scanActor(rows)

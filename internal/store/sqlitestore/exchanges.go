@@ -63,7 +63,7 @@ func sortedJSONList(s string) ([]string, error) {
 
 // collectExchanges reads every row of rows and closes it.
 func collectExchanges(rows *sql.Rows, step string) ([]*c2c.Exchange, error) {
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*c2c.Exchange
 	for rows.Next() {
 		x, err := scanExchange(rows)
@@ -235,7 +235,7 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var actor string
 		x, err := scanExchange(rows, &actor)

@@ -34,7 +34,7 @@ func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.E
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	type key struct{ actor, partner string }
 	type acc struct {
 		p      *c2c.Partner
@@ -237,26 +237,17 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 		g.Depth[q.Centre] = 0
 		frontier := []string{q.Centre}
 		for hop := 1; hop <= q.Depth && len(frontier) > 0; hop++ {
-			rows, err := query(ctx, tx, "neighbourhood", frontierEdgesSQL+w.sql(), append([]any{jsonList(frontier)}, w.args...)...)
+			ends, err := stringPairs(ctx, tx, "neighbourhood", frontierEdgesSQL+w.sql(), append([]any{jsonList(frontier)}, w.args...)...)
 			if err != nil {
 				return err
 			}
 			found := map[string]bool{}
-			for rows.Next() {
-				var a, b string
-				if err := rows.Scan(&a, &b); err != nil {
-					rows.Close()
-					return dbError("neighbourhood", err)
-				}
-				for _, id := range []string{a, b} {
+			for _, e := range ends {
+				for _, id := range e {
 					if _, seen := g.Depth[id]; !seen {
 						found[id] = true
 					}
 				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return dbError("neighbourhood", err)
 			}
 			next := make([]string, 0, len(found))
 			for id := range found {

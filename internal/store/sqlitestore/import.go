@@ -67,41 +67,26 @@ func (im *importer) load() error {
 	im.kinds = map[string]c2c.ActorKind{}
 	im.themeL = map[string]string{}
 	im.stmts = map[string]*sql.Stmt{}
-	rows, err := query(im.ctx, im.tx, "import: actors", allActorKindsSQL)
+	kinds, err := stringPairs(im.ctx, im.tx, "import: actors", allActorKindsSQL)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var id string
-		var k c2c.ActorKind
-		if err := rows.Scan(&id, &k); err != nil {
-			rows.Close()
-			return dbError("import: actors", err)
-		}
-		im.kinds[id] = k
+	for _, p := range kinds {
+		im.kinds[p[0]] = c2c.ActorKind(p[1])
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return dbError("import: actors", err)
-	}
-	rows, err = query(im.ctx, im.tx, "import: themes", allThemesSQL)
+	themes, err := stringPairs(im.ctx, im.tx, "import: themes", allThemesSQL)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, label string
-		if err := rows.Scan(&id, &label); err != nil {
-			return dbError("import: themes", err)
-		}
-		im.themeL[id] = label
+	for _, p := range themes {
+		im.themeL[p[0]] = p[1]
 	}
-	return dbError("import: themes", rows.Err())
+	return nil
 }
 
 func (im *importer) close() {
 	for _, st := range im.stmts {
-		st.Close()
+		_ = st.Close()
 	}
 }
 

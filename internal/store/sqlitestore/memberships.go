@@ -32,7 +32,7 @@ func scanMembership(r scanner) (*c2c.Membership, error) {
 }
 
 func collectMemberships(rows *sql.Rows, step string) ([]*c2c.Membership, error) {
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*c2c.Membership
 	for rows.Next() {
 		m, err := scanMembership(rows)

@@ -62,7 +62,7 @@ const (
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
 	)`
-	appliedVersionsSQL  = `SELECT version FROM schema_migrations`
+	appliedVersionsSQL  = `SELECT version, name FROM schema_migrations`
 	migrationAppliedSQL = `SELECT 1 FROM schema_migrations WHERE version = ?`
 	recordMigrationSQL  = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
 	defaultThemeSQL     = `INSERT INTO themes (id, label) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
@@ -93,7 +93,7 @@ func (s *Store) AppliedMigrations(ctx context.Context) ([]AppliedMigration, erro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []AppliedMigration
 	for rows.Next() {
 		var m AppliedMigration
@@ -117,22 +117,17 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 	if _, err := exec(ctx, s.writer, "migrate", createMigrationsSQL); err != nil {
 		return nil, err
 	}
-	applied := map[int]bool{}
-	rows, err := query(ctx, s.writer, "migrate", appliedVersionsSQL)
+	versions, err := stringPairs(ctx, s.writer, "migrate", appliedVersionsSQL)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return nil, dbError("migrate", err)
+	applied := map[int]bool{}
+	for _, v := range versions {
+		n, err := strconv.Atoi(v[0])
+		if err != nil {
+			return nil, c2c.Internal("migrate", fmt.Errorf("schema_migrations holds version %q", v[0]))
 		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbError("migrate", err)
+		applied[n] = true
 	}
 	var done []int
 	for _, m := range ms {

@@ -21,7 +21,7 @@ func mustOpenFile(t *testing.T, path string) *Store {
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
@@ -398,7 +398,7 @@ func BenchmarkImport(b *testing.B) {
 		if _, err := s.Import(context.Background(), batch); err != nil {
 			b.Fatal(err)
 		}
-		s.Close()
+		_ = s.Close()
 	}
 }
 
@@ -424,7 +424,7 @@ func TestConcurrentOpen(t *testing.T) {
 			t.Errorf("open %d: %v", i, err)
 			continue
 		}
-		defer stores[i].Close()
+		defer func() { _ = stores[i].Close() }()
 	}
 	if t.Failed() {
 		return
@@ -472,7 +472,7 @@ func TestPingAfterClose(t *testing.T) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Fatalf("ping: %v", err)
 	}
-	s.Close()
+	_ = s.Close()
 	if got, want := c2c.KindOf(s.Ping(t.Context())), c2c.KindUnavailable; got != want {
 		t.Errorf("ping after close: kind %v, want %v", got, want)
 	}

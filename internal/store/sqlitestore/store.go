@@ -60,12 +60,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// The writer connects first so that the file exists and is in WAL mode
 	// before any reader opens it.
 	if err := writer.PingContext(ctx); err != nil {
-		writer.Close()
+		_ = writer.Close()
 		return nil, c2c.Unavailable("open", err)
 	}
 	reader, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
-		writer.Close()
+		_ = writer.Close()
 		return nil, c2c.Unavailable("open", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -73,7 +73,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxIdleConns(n)
 	s.reader = reader
 	if _, err := s.migrate(ctx); err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -172,6 +172,28 @@ func queryRow(ctx context.Context, q querier, step, stmt string, args []any, des
 	return true, nil
 }
 
+// stringPairs runs a statement returning two text columns and reads every
+// row.
+func stringPairs(ctx context.Context, q querier, step, stmt string, args ...any) ([][2]string, error) {
+	rows, err := query(ctx, q, step, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, dbError(step, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(step, err)
+	}
+	return out, nil
+}
+
 // write runs fn in one IMMEDIATE transaction on the writer, committing when
 // it returns nil.
 func (s *Store) write(ctx context.Context, step string, fn func(tx *sql.Tx) error) error {
@@ -180,7 +202,7 @@ func (s *Store) write(ctx context.Context, step string, fn func(tx *sql.Tx) erro
 	if err != nil {
 		return dbError(step+": begin", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -199,7 +221,7 @@ func (s *Store) read(ctx context.Context, step string, fn func(tx *sql.Tx) error
 	if err != nil {
 		return dbError(step+": begin", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }()
 	return fn(tx)
 }
 

@@ -19,7 +19,7 @@ func (s *Store) Themes(ctx context.Context) ([]c2c.ThemeCount, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []c2c.ThemeCount
 	for rows.Next() {
 		var t c2c.ThemeCount
