@@ -95,6 +95,7 @@ func dsn(path string, write bool) string {
 	q.Add("_pragma", "cache_size(-32000)")
 	if write {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "analysis_limit(400)")
 	} else {
 		q.Set("_query_only", "1")
 	}
@@ -104,8 +105,18 @@ func dsn(path string, write bool) string {
 // Path returns the database file the store was opened on.
 func (s *Store) Path() string { return s.path }
 
+const optimizeSQL = `PRAGMA optimize`
+
 // Close releases both connection pools. Calling it twice is harmless.
 func (s *Store) Close() error {
+	// SQLite recommends PRAGMA optimize before closing, so the planner has
+	// statistics for the next run; it is best effort (bounded by
+	// analysis_limit), and a failure must not hide the close.
+	if s.writer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, _ = s.writer.ExecContext(ctx, optimizeSQL)
+		cancel()
+	}
 	var errs []error
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
