@@ -155,7 +155,7 @@ func pageSize(n int) int {
 }
 
 const citiesByRegions = `UNWIND $ids AS rid
-MATCH (a:City)-[:IN_REGION]->(:Region {id: rid})
+MATCH (:Actor {id: rid})<-[:IN_REGION]-(a:City)
 WITH rid, a ORDER BY a.nameKey, a.id
 RETURN rid, ` + actorMap + ` AS a`
 
@@ -193,7 +193,7 @@ OPTIONAL MATCH (a)-[old:IN_REGION]->()
 DELETE old
 WITH DISTINCT a, r
 CALL (a, r) {
-  MATCH (reg:Region {id: r.regionId})
+  MATCH (reg:Actor {id: r.regionId}) WHERE reg:Region
   CREATE (a)-[:IN_REGION]->(reg)
 }
 RETURN count(a)`

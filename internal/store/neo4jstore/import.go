@@ -34,6 +34,17 @@ RETURN ` + exchangeMap + ` AS x`
 MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor)
 RETURN ` + membershipMap + ` AS m`
 	importReadThemes = `MATCH (t:Theme) RETURN t.id, t.label`
+	createExchanges  = `UNWIND $rows AS r
+MATCH (s:Actor {id: r.source}), (t:Actor {id: r.target})
+CREATE (s)-[x:EXCHANGE]->(t)
+SET x = r.props
+RETURN count(x)`
+	createMemberships = `UNWIND $rows AS r
+MATCH (ma:Actor {id: r.actor}), (mo:Actor {id: r.org})
+WHERE mo:Organisation
+CREATE (ma)-[m:MEMBER_OF]->(mo)
+SET m = r.props
+RETURN count(m)`
 	importActorNodes = `UNWIND $rows AS r
 MERGE (a:Actor {id: r.id})
 SET a = r.props
@@ -47,7 +58,7 @@ OPTIONAL MATCH (a)-[old:IN_REGION]->()
 DELETE old
 WITH DISTINCT a, r
 CALL (a, r) {
-  MATCH (reg:Region {id: r.regionId})
+  MATCH (reg:Actor {id: r.regionId}) WHERE reg:Region
   CREATE (a)-[:IN_REGION]->(reg)
 }
 RETURN count(a)`
@@ -143,6 +154,21 @@ func (imp *importer) chunks(query string, key string, rows []any) ([]*neo4j.Reco
 	return all, nil
 }
 
+// write sends the new rows with create and the changed ones with upsert.
+func (imp *importer) write(create string, newRows []any, upsert string, changedRows []any) error {
+	if len(newRows) > 0 {
+		if _, err := imp.chunks(create, "rows", newRows); err != nil {
+			return err
+		}
+	}
+	if len(changedRows) > 0 {
+		if _, err := imp.chunks(upsert, "rows", changedRows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c.Exchange, memberships []c2c.Membership) (*c2c.ImportResult, error) {
 	// What the database holds for every id the batch writes or names.
 	recs, err := run(imp.ctx, imp.tx, importReadThemes, nil)
@@ -209,6 +235,15 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 			m := decodeMembership(r.Values[0])
 			membershipState[m.ID] = m
 		}
+	}
+
+	oldExchanges := make(map[string]bool, len(exchangeState))
+	for id := range exchangeState {
+		oldExchanges[id] = true
+	}
+	oldMemberships := make(map[string]bool, len(membershipState))
+	for id := range membershipState {
+		oldMemberships[id] = true
 	}
 
 	// Apply items in order to the state, counting and checking.
@@ -334,23 +369,30 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 			return nil, err
 		}
 	}
-	var exchangeRows []any
+	// New relationships skip the lookup of an old one to replace.
+	var newRows, changedRows []any
 	for _, i := range sortedIndexes(writeExchanges) {
-		exchangeRows = append(exchangeRows, exchangeRow(exchangeState[exchanges[i].ID]))
-	}
-	if len(exchangeRows) > 0 {
-		if _, err := imp.chunks(upsertExchanges, "rows", exchangeRows); err != nil {
-			return nil, err
+		id := exchanges[i].ID
+		if _, existed := oldExchanges[id]; existed {
+			changedRows = append(changedRows, exchangeRow(exchangeState[id]))
+		} else {
+			newRows = append(newRows, exchangeRow(exchangeState[id]))
 		}
 	}
-	var membershipRows []any
+	if err := imp.write(createExchanges, newRows, upsertExchanges, changedRows); err != nil {
+		return nil, err
+	}
+	newRows, changedRows = nil, nil
 	for _, i := range sortedIndexes(writeMemberships) {
-		membershipRows = append(membershipRows, membershipRow(membershipState[memberships[i].ID]))
-	}
-	if len(membershipRows) > 0 {
-		if _, err := imp.chunks(upsertMemberships, "rows", membershipRows); err != nil {
-			return nil, err
+		id := memberships[i].ID
+		if _, existed := oldMemberships[id]; existed {
+			changedRows = append(changedRows, membershipRow(membershipState[id]))
+		} else {
+			newRows = append(newRows, membershipRow(membershipState[id]))
 		}
+	}
+	if err := imp.write(createMemberships, newRows, upsertMemberships, changedRows); err != nil {
+		return nil, err
 	}
 	res := imp.res
 	return &res, nil

@@ -84,7 +84,8 @@ RETURN EXISTS { ()-[:MEMBER_OF {id: $id}]->() } AS taken,
 OPTIONAL MATCH ()-[old:MEMBER_OF {id: r.id}]->()
 DELETE old
 WITH r
-MATCH (ma:Actor {id: r.actor}), (mo:Organisation {id: r.org})
+MATCH (ma:Actor {id: r.actor}), (mo:Actor {id: r.org})
+WHERE mo:Organisation
 CREATE (ma)-[m:MEMBER_OF]->(mo)
 SET m = r.props
 RETURN count(m)`
