@@ -296,13 +296,13 @@ func presentM49(m *model) []string {
 
 var actorOrders = []c2c.ActorOrder{c2c.OrderNameAsc, c2c.OrderNameDesc, c2c.OrderIDAsc}
 
-func testActorPages(t *testing.T, s c2c.Store, m *model, first int, everyOrder bool) {
+func testActorPages(t *testing.T, s c2c.Store, m *model, first int) {
 	fs := actorFilters(m)
 	names := sortedKeys(fs)
 	for i, name := range names {
 		f := fs[name]
 		orders := actorOrders
-		if !everyOrder && name != "all" {
+		if !everyOrderFilters[name] {
 			orders = actorOrders[i%len(actorOrders) : i%len(actorOrders)+1]
 		}
 		for _, order := range orders {

@@ -15,16 +15,21 @@ import (
 type readParams struct {
 	actorPage    int // page size for walking actor pages
 	exchangePage int
-	// everyOrder walks every filter under every order; otherwise each
-	// filter under one order, in turn.
-	everyOrder bool
+}
+
+// everyOrderFilters are walked under every order: they hold ties on names,
+// titles and start dates. Every other filter is walked under one order, the
+// orders taken in turn, so each order still meets every sort of filter.
+var everyOrderFilters = map[string]bool{
+	"all": true, "text sao": true, "text São Paulo": true, "text a": true,
+	"event IOPD Canoas 2014": true, "in 2014": true, "themesAny one": true,
 }
 
 // testReads runs every read check against a loaded store that the checks
 // share and do not change.
 func testReads(t *testing.T, s c2c.Store, m *model, p readParams) {
-	t.Run("ActorPages", func(t *testing.T) { testActorPages(t, s, m, p.actorPage, p.everyOrder) })
-	t.Run("ExchangePages", func(t *testing.T) { testExchangePages(t, s, m, p.exchangePage, p.everyOrder) })
+	t.Run("ActorPages", func(t *testing.T) { testActorPages(t, s, m, p.actorPage) })
+	t.Run("ExchangePages", func(t *testing.T) { testExchangePages(t, s, m, p.exchangePage) })
 	t.Run("Search", func(t *testing.T) {
 		testSearch(t, s, m)
 		if _, ok := m.actors["ethekwini"]; ok {
