@@ -414,7 +414,7 @@ func searchTexts(m *model) []string {
 		"Sao Paulo", "são paulo", "SAO", "paulo", "Durban", "durb", "eThekwini", "thekwini",
 		"koln", "Cologne", "natal", "kwazulu natal", "uclg", "cglu", "nampula", "tanger",
 		"l'hospitalet", "saint etienne", "etienne", "ao", "a", "e", "zz no match",
-		"' OR 1=1 --", "100%", "cidades_rede", "a%", "o_o", "\\", "\"", "`; DROP TABLE actors; --",
+		"' OR 1=1 --", "%", "_", "%%", "100%", "cidades_rede", "a%", "o_o", "\\", "\"", "`; DROP TABLE actors; --",
 		"MATCH (n) DETACH DELETE n", "})-[r]-(", "$x",
 	}
 	// Words from generated names, whole and in parts.
