@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -130,7 +131,8 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{}, {"frobnicate"}, {"serve", "-store", "mongo", "-addr", "127.0.0.1:0"}} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), &env{args: args, getenv: func(string) string { return "" }, stdout: io.Discard, stderr: &stderr})
-		if _, ok := err.(usageError); !ok {
+		var ue usageError
+		if !errors.As(err, &ue) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}
 	}
