@@ -84,7 +84,9 @@ func countries(filter *model.CountryFilter) ([]*c2c.Country, error) {
 var schemaTypes = []string{"Node", "Actor", "City", "Region", "Organisation", "Exchange", "Membership",
 	"Partner", "Country", "Theme", "ThemeCount", "SearchHit", "Subgraph", "NodeDepth",
 	"ActorConnection", "ActorEdge", "ExchangeConnection", "ExchangeEdge", "PageInfo",
-	"DeleteActorPayload", "DeleteExchangePayload", "DeleteMembershipPayload", "Coordinates"}
+	"DeleteActorPayload", "DeleteExchangePayload", "DeleteMembershipPayload", "Coordinates",
+	"PathResult", "Path", "Reachability", "Arrival", "Timeline", "YearCount", "KeyCount", "YearShare",
+	"PairSpan", "CentralityScore", "ActorGroup", "Communities", "Components", "Stats", "StatsBucket"}
 
 // Fields of an Exchange or Membership that read the actors at its ends.
 var (

@@ -8,7 +8,9 @@ package graph
 
 import (
 	"log/slog"
+	"time"
 
+	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -20,6 +22,25 @@ type Resolver struct {
 	// Log receives internal errors and recovered panics; nil means
 	// slog.Default().
 	Log *slog.Logger
+
+	// Cache keeps the results of the graph analyses (timeline,
+	// southSouthShare, pairSpans, centrality, communities, components,
+	// stats). Every mutation bumps its version after a successful write;
+	// an entry also expires after CacheTTL, because another process (c2c
+	// import) may write to the same store unseen. Nil disables caching;
+	// NewServer sets a cache of DefaultCacheSize entries when it is nil.
+	Cache *analysis.Cache
+	// CacheTTL is how long a cached result is served; 0 means
+	// DefaultCacheTTL.
+	CacheTTL time.Duration
+	// MaxEdges is the most exchanges a graph analysis reads; a filter
+	// selecting more is refused. 0 means DefaultMaxEdges.
+	MaxEdges int
+	// MaxPairWork bounds actors × exchanges for betweenness, closeness and
+	// harmonic centrality. 0 means DefaultMaxPairWork.
+	MaxPairWork int
+	// Now is the clock of the cache; nil means time.Now.
+	Now func() time.Time
 }
 
 func (r *Resolver) log() *slog.Logger {

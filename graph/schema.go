@@ -6,6 +6,7 @@ import (
 
 	"github.com/c2c-project/c2c/graph/generated"
 	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -34,8 +35,52 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	c.Query.Neighbourhood = func(child int, _ string, _ *int, _ *model.ExchangeFilter, limit *int) int {
 		return 1 + max(1, size(limit, 200)/10)*child
 	}
+
+	// Graph analyses read every exchange the filter selects: a high static
+	// cost lets the complexity limit refuse many in one request. Their
+	// items cost a tenth each, like a subgraph's.
+	tenth := func(child int, n *int, def int) int { return max(1, size(n, def)/10) * child }
+	c.Query.Paths = func(child int, _, _ string, _ *model.PathMode, k *int, _ *int, _ *bool, _ *model.ExchangeFilter) int {
+		return CostPaths + size(k, analysis.MaxK)*child
+	}
+	c.Query.Reachable = func(child int, _ string, _ *model.ExchangeFilter, _ *bool, _ *int, first *int) int {
+		return CostPaths + tenth(child, first, 100)
+	}
+	c.Query.Timeline = func(child int, _ *model.ExchangeFilter, _ *model.TimelineDimension, _ *c2c.Definition) int {
+		return CostBreakdown + child
+	}
+	c.Query.SouthSouthShare = func(child int, _ *model.ExchangeFilter, _ c2c.Definition) int {
+		return CostBreakdown + child
+	}
+	c.Query.Stats = func(child int, _ *model.ExchangeFilter, _ []model.StatsDimension, _ *c2c.Definition, first *int) int {
+		return CostBreakdown + tenth(child, first, 100)
+	}
+	c.Query.PairSpans = func(child int, _ *model.ExchangeFilter, first *int) int {
+		return CostBreakdown + tenth(child, first, 100)
+	}
+	c.Query.Centrality = func(child int, _ analysis.Measure, _ *model.ExchangeFilter, first *int) int {
+		return CostGraphMeasure + tenth(child, first, 20)
+	}
+	c.Query.Communities = func(child int, _ *model.ExchangeFilter, first *int) int {
+		return CostGraphMeasure + tenth(child, first, 20)
+	}
+	c.Query.Components = func(child int, _ *model.ExchangeFilter, first *int) int {
+		return CostBreakdown + tenth(child, first, 20)
+	}
+	c.Query.Subgraph = func(child int, _ *model.ExchangeFilter, limit *int) int {
+		return CostBreakdown + tenth(child, limit, 2000)
+	}
+	c.ActorGroup.Actors = func(child int, first *int) int { return 1 + tenth(child, first, 100) }
 	return generated.NewExecutableSchema(cfg)
 }
+
+// Static complexity costs of the graph analyses. The server's default
+// complexity limit (5000) admits a few in one request, not a batch.
+const (
+	CostBreakdown    = 500  // one pass over the exchanges: timeline, stats, components, subgraph
+	CostPaths        = 800  // a traversal: paths, reachable
+	CostGraphMeasure = 1500 // centrality and communities
+)
 
 func size(n *int, def int) int {
 	if n == nil || *n < 1 {
@@ -45,9 +90,13 @@ func size(n *int, def int) int {
 }
 
 // NewServer returns a gqlgen server over r with the error presenter, the
-// panic recovery and the per-request dataloaders installed. It has no
-// transports and no limits: the caller adds those.
+// panic recovery and the per-request dataloaders installed, and sets
+// r.Cache when it is nil. It has no transports and no limits: the caller
+// adds those.
 func NewServer(r *Resolver) *handler.Server {
+	if r.Cache == nil {
+		r.Cache = analysis.NewCache(DefaultCacheSize)
+	}
 	srv := handler.New(NewExecutableSchema(r))
 	srv.SetErrorPresenter(ErrorPresenter(r.log()))
 	srv.SetRecoverFunc(Recover(r.log()))

@@ -10,8 +10,25 @@ import (
 
 	"github.com/c2c-project/c2c/graph/generated"
 	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
+
+func (r *actorGroupResolver) Actors(ctx context.Context, obj *model.ActorGroup, first *int) ([]model.Actor, error) {
+	n, err := pageSize("first", first, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	return r.actorsByID(ctx, obj.IDs[:min(n, len(obj.IDs))])
+}
+
+func (r *arrivalResolver) Actor(ctx context.Context, obj *model.Arrival) (model.Actor, error) {
+	return r.actorByID(ctx, "arrival", obj.ActorID)
+}
+
+func (r *centralityScoreResolver) Actor(ctx context.Context, obj *model.CentralityScore) (model.Actor, error) {
+	return r.actorByID(ctx, "scored actor", obj.ActorID)
+}
 
 // Country is the resolver for the country field.
 func (r *cityResolver) Country(ctx context.Context, obj *model.City) (*c2c.Country, error) {
@@ -173,6 +190,7 @@ func (r *mutationResolver) CreateActor(ctx context.Context, input model.CreateAc
 	if err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	r.loadersFor(ctx).primeActors([]*c2c.Actor{created})
 	return model.WrapActor(created), nil
 }
@@ -204,6 +222,7 @@ func (r *mutationResolver) UpdateActor(ctx context.Context, id string, input mod
 	if err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	l.actors.Clear(id)
 	l.primeActors([]*c2c.Actor{updated})
 	return model.WrapActor(updated), nil
@@ -226,6 +245,7 @@ func (r *mutationResolver) DeleteActor(ctx context.Context, id string, cascade *
 	if err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	return &model.DeleteActorPayload{
 		Actor:              model.WrapActor(a),
 		ExchangesRemoved:   res.ExchangesRemoved,
@@ -244,7 +264,12 @@ func (r *mutationResolver) CreateExchange(ctx context.Context, input model.Creat
 	if err := r.checkThemes(ctx, "input.themes", input.Themes); err != nil {
 		return nil, err
 	}
-	return r.Store.CreateExchange(ctx, x)
+	created, err := r.Store.CreateExchange(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	r.dataChanged()
+	return created, nil
 }
 
 // UpdateExchange is the resolver for the updateExchange field.
@@ -276,6 +301,7 @@ func (r *mutationResolver) UpdateExchange(ctx context.Context, id string, input 
 	if err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	l.exchanges.Clear(id)
 	return updated, nil
 }
@@ -295,6 +321,7 @@ func (r *mutationResolver) DeleteExchange(ctx context.Context, id string) (*mode
 	if err := r.Store.DeleteExchange(ctx, id); err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	return &model.DeleteExchangePayload{Exchange: x}, nil
 }
 
@@ -304,7 +331,12 @@ func (r *mutationResolver) CreateMembership(ctx context.Context, input model.Cre
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.CreateMembership(ctx, m)
+	created, err := r.Store.CreateMembership(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	r.dataChanged()
+	return created, nil
 }
 
 // UpdateMembership is the resolver for the updateMembership field.
@@ -334,6 +366,7 @@ func (r *mutationResolver) UpdateMembership(ctx context.Context, id string, inpu
 	if err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	l.memberships.Clear(id)
 	return updated, nil
 }
@@ -353,6 +386,7 @@ func (r *mutationResolver) DeleteMembership(ctx context.Context, id string) (*mo
 	if err := r.Store.DeleteMembership(ctx, id); err != nil {
 		return nil, err
 	}
+	r.dataChanged()
 	return &model.DeleteMembershipPayload{Membership: m}, nil
 }
 
@@ -362,7 +396,12 @@ func (r *mutationResolver) UpsertTheme(ctx context.Context, input model.ThemeInp
 	if err := t.Validate("input"); err != nil {
 		return nil, err
 	}
-	return r.Store.UpsertTheme(ctx, t)
+	saved, err := r.Store.UpsertTheme(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	r.dataChanged()
+	return saved, nil
 }
 
 // Country is the resolver for the country field.
@@ -422,6 +461,18 @@ func (r *organisationResolver) Members(ctx context.Context, obj *model.Organisat
 	return ms, err
 }
 
+func (r *pairSpanResolver) A(ctx context.Context, obj *analysis.PairSpan) (model.Actor, error) {
+	return r.actorByID(ctx, "pair end", obj.A)
+}
+
+func (r *pairSpanResolver) B(ctx context.Context, obj *analysis.PairSpan) (model.Actor, error) {
+	return r.actorByID(ctx, "pair end", obj.B)
+}
+
+func (r *pairSpanResolver) Themes(ctx context.Context, obj *analysis.PairSpan) ([]*c2c.Theme, error) {
+	return r.themeList(ctx, obj.Themes)
+}
+
 // Partner is the resolver for the partner field.
 func (r *partnerResolver) Partner(ctx context.Context, obj *c2c.Partner) (model.Actor, error) {
 	return r.actorByID(ctx, "partner", obj.PartnerID)
@@ -430,6 +481,10 @@ func (r *partnerResolver) Partner(ctx context.Context, obj *c2c.Partner) (model.
 // Themes is the resolver for the themes field.
 func (r *partnerResolver) Themes(ctx context.Context, obj *c2c.Partner) ([]*c2c.Theme, error) {
 	return r.themeList(ctx, obj.Themes)
+}
+
+func (r *pathResolver) Nodes(ctx context.Context, obj *model.Path) ([]model.Actor, error) {
+	return r.actorsByID(ctx, obj.ActorIDs)
 }
 
 // Node is the resolver for the node field.
@@ -600,6 +655,228 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	return hits, nil
 }
 
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode *model.PathMode, k *int, maxHops *int, directed *bool, filter *model.ExchangeFilter) (*model.PathResult, error) {
+	if err := checkID("from", from); err != nil {
+		return nil, err
+	}
+	if err := checkID("to", to); err != nil {
+		return nil, err
+	}
+	m := model.PathModeShortest
+	if mode != nil {
+		m = *mode
+	}
+	n, err := pathK(m, k)
+	if err != nil {
+		return nil, err
+	}
+	hops, err := hopLimit("maxHops", maxHops)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.endsExist(ctx, []string{"from", "to"}, []string{from, to}); err != nil {
+		return nil, err
+	}
+	return r.paths(ctx, from, to, m, n, analysis.PathOptions{Directed: deref(directed), MaxHops: hops}, f)
+}
+
+func (r *queryResolver) Reachable(ctx context.Context, from string, filter *model.ExchangeFilter, directed *bool, maxHops *int, first *int) (*model.Reachability, error) {
+	if err := checkID("from", from); err != nil {
+		return nil, err
+	}
+	hops, err := hopLimit("maxHops", maxHops)
+	if err != nil {
+		return nil, err
+	}
+	n, err := pageSize("first", first, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.endsExist(ctx, []string{"from"}, []string{from}); err != nil {
+		return nil, err
+	}
+	return r.reachable(ctx, from, analysis.PathOptions{Directed: deref(directed), MaxHops: hops}, n, f)
+}
+
+func (r *queryResolver) Timeline(ctx context.Context, filter *model.ExchangeFilter, by *model.TimelineDimension, definition *c2c.Definition) (*model.Timeline, error) {
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	dim, err := timelineDimension(by, definition)
+	if err != nil {
+		return nil, err
+	}
+	return cached(ctx, r.Resolver, analysis.Key("timeline", f, dim), f, func(g *c2c.Subgraph) (*model.Timeline, error) {
+		s, err := analysis.Timeline(g, dim)
+		if err != nil {
+			return nil, err
+		}
+		return timeline(s), nil
+	})
+}
+
+func (r *queryResolver) SouthSouthShare(ctx context.Context, filter *model.ExchangeFilter, definition c2c.Definition) ([]*analysis.YearShare, error) {
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	ys, err := cached(ctx, r.Resolver, analysis.Key("south-south-share", f, definition), f, func(g *c2c.Subgraph) ([]analysis.YearShare, error) {
+		return analysis.SouthSouthShare(g, definition)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*analysis.YearShare, len(ys))
+	for i := range ys {
+		out[i] = &ys[i]
+	}
+	return out, nil
+}
+
+func (r *queryResolver) PairSpans(ctx context.Context, filter *model.ExchangeFilter, first *int) ([]*analysis.PairSpan, error) {
+	n, err := pageSize("first", first, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := cached(ctx, r.Resolver, analysis.Key("pair-spans", f), f, func(g *c2c.Subgraph) ([]analysis.PairSpan, error) {
+		return analysis.PairSpans(g), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*analysis.PairSpan, min(n, len(ps)))
+	for i := range out {
+		out[i] = &ps[i]
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Centrality(ctx context.Context, measure analysis.Measure, filter *model.ExchangeFilter, first *int) ([]*model.CentralityScore, error) {
+	n, err := pageSize("first", first, 20, 1000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	sorted, err := cached(ctx, r.Resolver, analysis.Key("centrality", f, measure), f, func(g *c2c.Subgraph) ([]analysis.Score, error) {
+		if err := r.checkPairWork(g, measure); err != nil {
+			return nil, err
+		}
+		s, err := analysis.Compute(g, measure)
+		if err != nil {
+			return nil, err
+		}
+		return analysis.TopK(s, 0), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ranked(sorted, n), nil
+}
+
+func (r *queryResolver) Communities(ctx context.Context, filter *model.ExchangeFilter, first *int) (*model.Communities, error) {
+	n, err := pageSize("first", first, 20, 1000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := cached(ctx, r.Resolver, analysis.Key("communities", f), f, func(g *c2c.Subgraph) (analysis.Communities, error) {
+		return analysis.DetectCommunities(g), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.Communities{Count: len(cs.Groups), Modularity: cs.Modularity, Groups: actorGroups(cs.Groups, n)}, nil
+}
+
+func (r *queryResolver) Components(ctx context.Context, filter *model.ExchangeFilter, first *int) (*model.Components, error) {
+	n, err := pageSize("first", first, 20, 1000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := cached(ctx, r.Resolver, analysis.Key("components", f), f, func(g *c2c.Subgraph) ([][]string, error) {
+		return analysis.Components(g), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.Components{Count: len(cs), Groups: actorGroups(cs, n)}, nil
+}
+
+func (r *queryResolver) Stats(ctx context.Context, filter *model.ExchangeFilter, by []model.StatsDimension, definition *c2c.Definition, first *int) (*model.Stats, error) {
+	n, err := pageSize("first", first, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	dims, err := statsDimensions(by, definition)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	return cached(ctx, r.Resolver, analysis.Key("stats", f, dims, n), f, func(g *c2c.Subgraph) (*model.Stats, error) {
+		bs, err := analysis.Breakdown(g, dims...)
+		if err != nil {
+			return nil, err
+		}
+		out := &model.Stats{Exchanges: len(g.Edges), BucketCount: len(bs), Buckets: make([]*model.StatsBucket, 0, min(n, len(bs)))}
+		for _, b := range bs[:min(n, len(bs))] {
+			out.Buckets = append(out.Buckets, &model.StatsBucket{Keys: b.Keys, Count: b.Count})
+		}
+		return out, nil
+	})
+}
+
+func (r *queryResolver) Subgraph(ctx context.Context, filter *model.ExchangeFilter, limit *int) (*c2c.Subgraph, error) {
+	n, err := pageSize("limit", limit, 2000, 10000)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.exchangeFilter(ctx, "filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkEdgeCount(ctx, f, "limit", n, "limit"); err != nil {
+		return nil, err
+	}
+	g, err := r.Store.Edges(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(g.Edges) > n {
+		return nil, tooMany("limit", len(g.Edges), n, "limit")
+	}
+	l := r.loadersFor(ctx)
+	l.primeActors(g.Nodes)
+	l.primeExchanges(g.Edges)
+	l.prefetchEnds(ctx, g.Edges, "edges")
+	return g, nil
+}
+
 // Neighbourhood is the resolver for the neighbourhood field.
 func (r *queryResolver) Neighbourhood(ctx context.Context, actor string, depth *int, filter *model.ExchangeFilter, limit *int) (*c2c.Subgraph, error) {
 	if err := checkID("actor", actor); err != nil {
@@ -695,11 +972,22 @@ func (r *subgraphResolver) Nodes(ctx context.Context, obj *c2c.Subgraph) ([]mode
 
 // Depths is the resolver for the depths field.
 func (r *subgraphResolver) Depths(ctx context.Context, obj *c2c.Subgraph) ([]*model.NodeDepth, error) {
-	out := make([]*model.NodeDepth, 0, len(obj.Nodes))
+	out := make([]*model.NodeDepth, 0, len(obj.Depth))
+	if obj.Depth == nil {
+		return out, nil
+	}
 	for _, a := range obj.Nodes {
 		out = append(out, &model.NodeDepth{Actor: a.ID, Depth: obj.Depth[a.ID]})
 	}
 	return out, nil
+}
+
+func (r *Resolver) ActorGroup() generated.ActorGroupResolver { return &actorGroupResolver{r} }
+
+func (r *Resolver) Arrival() generated.ArrivalResolver { return &arrivalResolver{r} }
+
+func (r *Resolver) CentralityScore() generated.CentralityScoreResolver {
+	return &centralityScoreResolver{r}
 }
 
 func (r *Resolver) City() generated.CityResolver { return &cityResolver{r} }
@@ -714,7 +1002,11 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 
 func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
 
+func (r *Resolver) PairSpan() generated.PairSpanResolver { return &pairSpanResolver{r} }
+
 func (r *Resolver) Partner() generated.PartnerResolver { return &partnerResolver{r} }
+
+func (r *Resolver) Path() generated.PathResolver { return &pathResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -725,15 +1017,20 @@ func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitRe
 func (r *Resolver) Subgraph() generated.SubgraphResolver { return &subgraphResolver{r} }
 
 type (
-	cityResolver         struct{ *Resolver }
-	countryResolver      struct{ *Resolver }
-	exchangeResolver     struct{ *Resolver }
-	membershipResolver   struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	organisationResolver struct{ *Resolver }
-	partnerResolver      struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	regionResolver       struct{ *Resolver }
-	searchHitResolver    struct{ *Resolver }
-	subgraphResolver     struct{ *Resolver }
+	actorGroupResolver      struct{ *Resolver }
+	arrivalResolver         struct{ *Resolver }
+	centralityScoreResolver struct{ *Resolver }
+	cityResolver            struct{ *Resolver }
+	countryResolver         struct{ *Resolver }
+	exchangeResolver        struct{ *Resolver }
+	membershipResolver      struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
+	organisationResolver    struct{ *Resolver }
+	pairSpanResolver        struct{ *Resolver }
+	partnerResolver         struct{ *Resolver }
+	pathResolver            struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	regionResolver          struct{ *Resolver }
+	searchHitResolver       struct{ *Resolver }
+	subgraphResolver        struct{ *Resolver }
 )

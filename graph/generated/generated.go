@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,13 +30,18 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ActorGroup() ActorGroupResolver
+	Arrival() ArrivalResolver
+	CentralityScore() CentralityScoreResolver
 	City() CityResolver
 	Country() CountryResolver
 	Exchange() ExchangeResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
+	PairSpan() PairSpanResolver
 	Partner() PartnerResolver
+	Path() PathResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	SearchHit() SearchHitResolver
@@ -57,6 +63,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ActorGroup struct {
+		Actors func(childComplexity int, first *int) int
+		Size   func(childComplexity int) int
+	}
+
+	Arrival struct {
+		Actor   func(childComplexity int) int
+		Arrival func(childComplexity int) int
+		Hops    func(childComplexity int) int
+		Path    func(childComplexity int) int
+	}
+
+	CentralityScore struct {
+		Actor func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	City struct {
 		AltNames    func(childComplexity int) int
 		Coords      func(childComplexity int) int
@@ -72,6 +96,17 @@ type ComplexityRoot struct {
 		SouthStatus func(childComplexity int, definition c2c.Definition) int
 		Summary     func(childComplexity int) int
 		WikidataID  func(childComplexity int) int
+	}
+
+	Communities struct {
+		Count      func(childComplexity int) int
+		Groups     func(childComplexity int) int
+		Modularity func(childComplexity int) int
+	}
+
+	Components struct {
+		Count  func(childComplexity int) int
+		Groups func(childComplexity int) int
 	}
 
 	Coordinates struct {
@@ -138,6 +173,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	KeyCount struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
 	Membership struct {
 		Actor        func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -191,6 +231,15 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PairSpan struct {
+		A         func(childComplexity int) int
+		B         func(childComplexity int) int
+		Exchanges func(childComplexity int) int
+		First     func(childComplexity int) int
+		Last      func(childComplexity int) int
+		Themes    func(childComplexity int) int
+	}
+
 	Partner struct {
 		Exchanges func(childComplexity int) int
 		First     func(childComplexity int) int
@@ -199,16 +248,46 @@ type ComplexityRoot struct {
 		Themes    func(childComplexity int) int
 	}
 
+	Path struct {
+		Arrival   func(childComplexity int) int
+		Exchanges func(childComplexity int) int
+		Hops      func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Parallel  func(childComplexity int) int
+		Starts    func(childComplexity int) int
+	}
+
+	PathResult struct {
+		Mode      func(childComplexity int) int
+		Paths     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	Query struct {
-		Actor         func(childComplexity int, id string) int
-		Actors        func(childComplexity int, filter *model.ActorFilter, orderBy *c2c.ActorOrder, first *int, after *string) int
-		Countries     func(childComplexity int, filter *model.CountryFilter) int
-		Exchange      func(childComplexity int, id string) int
-		Exchanges     func(childComplexity int, filter *model.ExchangeFilter, orderBy *c2c.ExchangeOrder, first *int, after *string) int
-		Neighbourhood func(childComplexity int, actor string, depth *int, filter *model.ExchangeFilter, limit *int) int
-		Node          func(childComplexity int, id string) int
-		Search        func(childComplexity int, text string, first *int) int
-		Themes        func(childComplexity int) int
+		Actor           func(childComplexity int, id string) int
+		Actors          func(childComplexity int, filter *model.ActorFilter, orderBy *c2c.ActorOrder, first *int, after *string) int
+		Centrality      func(childComplexity int, measure analysis.Measure, filter *model.ExchangeFilter, first *int) int
+		Communities     func(childComplexity int, filter *model.ExchangeFilter, first *int) int
+		Components      func(childComplexity int, filter *model.ExchangeFilter, first *int) int
+		Countries       func(childComplexity int, filter *model.CountryFilter) int
+		Exchange        func(childComplexity int, id string) int
+		Exchanges       func(childComplexity int, filter *model.ExchangeFilter, orderBy *c2c.ExchangeOrder, first *int, after *string) int
+		Neighbourhood   func(childComplexity int, actor string, depth *int, filter *model.ExchangeFilter, limit *int) int
+		Node            func(childComplexity int, id string) int
+		PairSpans       func(childComplexity int, filter *model.ExchangeFilter, first *int) int
+		Paths           func(childComplexity int, from string, to string, mode *model.PathMode, k *int, maxHops *int, directed *bool, filter *model.ExchangeFilter) int
+		Reachable       func(childComplexity int, from string, filter *model.ExchangeFilter, directed *bool, maxHops *int, first *int) int
+		Search          func(childComplexity int, text string, first *int) int
+		SouthSouthShare func(childComplexity int, filter *model.ExchangeFilter, definition c2c.Definition) int
+		Stats           func(childComplexity int, filter *model.ExchangeFilter, by []model.StatsDimension, definition *c2c.Definition, first *int) int
+		Subgraph        func(childComplexity int, filter *model.ExchangeFilter, limit *int) int
+		Themes          func(childComplexity int) int
+		Timeline        func(childComplexity int, filter *model.ExchangeFilter, by *model.TimelineDimension, definition *c2c.Definition) int
+	}
+
+	Reachability struct {
+		Arrivals func(childComplexity int) int
+		Count    func(childComplexity int) int
 	}
 
 	Region struct {
@@ -233,6 +312,17 @@ type ComplexityRoot struct {
 		Rank  func(childComplexity int) int
 	}
 
+	Stats struct {
+		BucketCount func(childComplexity int) int
+		Buckets     func(childComplexity int) int
+		Exchanges   func(childComplexity int) int
+	}
+
+	StatsBucket struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
+	}
+
 	Subgraph struct {
 		Depths    func(childComplexity int) int
 		Edges     func(childComplexity int) int
@@ -250,12 +340,42 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		Label     func(childComplexity int) int
 	}
+
+	Timeline struct {
+		Undated func(childComplexity int) int
+		Years   func(childComplexity int) int
+	}
+
+	YearCount struct {
+		Count  func(childComplexity int) int
+		Groups func(childComplexity int) int
+		Year   func(childComplexity int) int
+	}
+
+	YearShare struct {
+		NorthNorth func(childComplexity int) int
+		NorthSouth func(childComplexity int) int
+		Share      func(childComplexity int) int
+		SouthSouth func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unknown    func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type ActorGroupResolver interface {
+	Actors(ctx context.Context, obj *model.ActorGroup, first *int) ([]model.Actor, error)
+}
+type ArrivalResolver interface {
+	Actor(ctx context.Context, obj *model.Arrival) (model.Actor, error)
+}
+type CentralityScoreResolver interface {
+	Actor(ctx context.Context, obj *model.CentralityScore) (model.Actor, error)
+}
 type CityResolver interface {
 	Country(ctx context.Context, obj *model.City) (*c2c.Country, error)
 
@@ -319,10 +439,19 @@ type OrganisationResolver interface {
 	OrgType(ctx context.Context, obj *model.Organisation) (*c2c.OrgType, error)
 	Members(ctx context.Context, obj *model.Organisation) ([]*c2c.Membership, error)
 }
+type PairSpanResolver interface {
+	A(ctx context.Context, obj *analysis.PairSpan) (model.Actor, error)
+	B(ctx context.Context, obj *analysis.PairSpan) (model.Actor, error)
+
+	Themes(ctx context.Context, obj *analysis.PairSpan) ([]*c2c.Theme, error)
+}
 type PartnerResolver interface {
 	Partner(ctx context.Context, obj *c2c.Partner) (model.Actor, error)
 
 	Themes(ctx context.Context, obj *c2c.Partner) ([]*c2c.Theme, error)
+}
+type PathResolver interface {
+	Nodes(ctx context.Context, obj *model.Path) ([]model.Actor, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -333,6 +462,16 @@ type QueryResolver interface {
 	Themes(ctx context.Context) ([]*c2c.ThemeCount, error)
 	Countries(ctx context.Context, filter *model.CountryFilter) ([]*c2c.Country, error)
 	Search(ctx context.Context, text string, first *int) ([]*c2c.SearchHit, error)
+	Paths(ctx context.Context, from string, to string, mode *model.PathMode, k *int, maxHops *int, directed *bool, filter *model.ExchangeFilter) (*model.PathResult, error)
+	Reachable(ctx context.Context, from string, filter *model.ExchangeFilter, directed *bool, maxHops *int, first *int) (*model.Reachability, error)
+	Timeline(ctx context.Context, filter *model.ExchangeFilter, by *model.TimelineDimension, definition *c2c.Definition) (*model.Timeline, error)
+	SouthSouthShare(ctx context.Context, filter *model.ExchangeFilter, definition c2c.Definition) ([]*analysis.YearShare, error)
+	PairSpans(ctx context.Context, filter *model.ExchangeFilter, first *int) ([]*analysis.PairSpan, error)
+	Centrality(ctx context.Context, measure analysis.Measure, filter *model.ExchangeFilter, first *int) ([]*model.CentralityScore, error)
+	Communities(ctx context.Context, filter *model.ExchangeFilter, first *int) (*model.Communities, error)
+	Components(ctx context.Context, filter *model.ExchangeFilter, first *int) (*model.Components, error)
+	Stats(ctx context.Context, filter *model.ExchangeFilter, by []model.StatsDimension, definition *c2c.Definition, first *int) (*model.Stats, error)
+	Subgraph(ctx context.Context, filter *model.ExchangeFilter, limit *int) (*c2c.Subgraph, error)
 	Neighbourhood(ctx context.Context, actor string, depth *int, filter *model.ExchangeFilter, limit *int) (*c2c.Subgraph, error)
 }
 type RegionResolver interface {
@@ -405,6 +544,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActorEdge.Node(childComplexity), true
+
+	case "ActorGroup.actors":
+		if e.ComplexityRoot.ActorGroup.Actors == nil {
+			break
+		}
+
+		args, err := ec.field_ActorGroup_actors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ActorGroup.Actors(childComplexity, args["first"].(*int)), true
+	case "ActorGroup.size":
+		if e.ComplexityRoot.ActorGroup.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorGroup.Size(childComplexity), true
+
+	case "Arrival.actor":
+		if e.ComplexityRoot.Arrival.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Arrival.Actor(childComplexity), true
+	case "Arrival.arrival":
+		if e.ComplexityRoot.Arrival.Arrival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Arrival.Arrival(childComplexity), true
+	case "Arrival.hops":
+		if e.ComplexityRoot.Arrival.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Arrival.Hops(childComplexity), true
+	case "Arrival.path":
+		if e.ComplexityRoot.Arrival.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Arrival.Path(childComplexity), true
+
+	case "CentralityScore.actor":
+		if e.ComplexityRoot.CentralityScore.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Actor(childComplexity), true
+	case "CentralityScore.rank":
+		if e.ComplexityRoot.CentralityScore.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Rank(childComplexity), true
+	case "CentralityScore.value":
+		if e.ComplexityRoot.CentralityScore.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Value(childComplexity), true
 
 	case "City.altNames":
 		if e.ComplexityRoot.City.AltNames == nil {
@@ -505,6 +706,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.City.WikidataID(childComplexity), true
+
+	case "Communities.count":
+		if e.ComplexityRoot.Communities.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Count(childComplexity), true
+	case "Communities.groups":
+		if e.ComplexityRoot.Communities.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Groups(childComplexity), true
+	case "Communities.modularity":
+		if e.ComplexityRoot.Communities.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Modularity(childComplexity), true
+
+	case "Components.count":
+		if e.ComplexityRoot.Components.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Components.Count(childComplexity), true
+	case "Components.groups":
+		if e.ComplexityRoot.Components.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Components.Groups(childComplexity), true
 
 	case "Coordinates.lat":
 		if e.ComplexityRoot.Coordinates.Lat == nil {
@@ -763,6 +996,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExchangeEdge.Node(childComplexity), true
+
+	case "KeyCount.count":
+		if e.ComplexityRoot.KeyCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyCount.Count(childComplexity), true
+	case "KeyCount.key":
+		if e.ComplexityRoot.KeyCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyCount.Key(childComplexity), true
 
 	case "Membership.actor":
 		if e.ComplexityRoot.Membership.Actor == nil {
@@ -1062,6 +1308,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PairSpan.a":
+		if e.ComplexityRoot.PairSpan.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.A(childComplexity), true
+	case "PairSpan.b":
+		if e.ComplexityRoot.PairSpan.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.B(childComplexity), true
+	case "PairSpan.exchanges":
+		if e.ComplexityRoot.PairSpan.Exchanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.Exchanges(childComplexity), true
+	case "PairSpan.first":
+		if e.ComplexityRoot.PairSpan.First == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.First(childComplexity), true
+	case "PairSpan.last":
+		if e.ComplexityRoot.PairSpan.Last == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.Last(childComplexity), true
+	case "PairSpan.themes":
+		if e.ComplexityRoot.PairSpan.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairSpan.Themes(childComplexity), true
+
 	case "Partner.exchanges":
 		if e.ComplexityRoot.Partner.Exchanges == nil {
 			break
@@ -1093,6 +1376,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Partner.Themes(childComplexity), true
 
+	case "Path.arrival":
+		if e.ComplexityRoot.Path.Arrival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Arrival(childComplexity), true
+	case "Path.exchanges":
+		if e.ComplexityRoot.Path.Exchanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Exchanges(childComplexity), true
+	case "Path.hops":
+		if e.ComplexityRoot.Path.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Hops(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
+	case "Path.parallel":
+		if e.ComplexityRoot.Path.Parallel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Parallel(childComplexity), true
+	case "Path.starts":
+		if e.ComplexityRoot.Path.Starts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Starts(childComplexity), true
+
+	case "PathResult.mode":
+		if e.ComplexityRoot.PathResult.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Mode(childComplexity), true
+	case "PathResult.paths":
+		if e.ComplexityRoot.PathResult.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Paths(childComplexity), true
+	case "PathResult.truncated":
+		if e.ComplexityRoot.PathResult.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Truncated(childComplexity), true
+
 	case "Query.actor":
 		if e.ComplexityRoot.Query.Actor == nil {
 			break
@@ -1115,6 +1454,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actors(childComplexity, args["filter"].(*model.ActorFilter), args["orderBy"].(*c2c.ActorOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.centrality":
+		if e.ComplexityRoot.Query.Centrality == nil {
+			break
+		}
+
+		args, err := ec.field_Query_centrality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(analysis.Measure), args["filter"].(*model.ExchangeFilter), args["first"].(*int)), true
+	case "Query.communities":
+		if e.ComplexityRoot.Query.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["filter"].(*model.ExchangeFilter), args["first"].(*int)), true
+	case "Query.components":
+		if e.ComplexityRoot.Query.Components == nil {
+			break
+		}
+
+		args, err := ec.field_Query_components_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Components(childComplexity, args["filter"].(*model.ExchangeFilter), args["first"].(*int)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -1171,6 +1543,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.pairSpans":
+		if e.ComplexityRoot.Query.PairSpans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pairSpans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PairSpans(childComplexity, args["filter"].(*model.ExchangeFilter), args["first"].(*int)), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["mode"].(*model.PathMode), args["k"].(*int), args["maxHops"].(*int), args["directed"].(*bool), args["filter"].(*model.ExchangeFilter)), true
+	case "Query.reachable":
+		if e.ComplexityRoot.Query.Reachable == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reachable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reachable(childComplexity, args["from"].(string), args["filter"].(*model.ExchangeFilter), args["directed"].(*bool), args["maxHops"].(*int), args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1182,12 +1587,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
+	case "Query.southSouthShare":
+		if e.ComplexityRoot.Query.SouthSouthShare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_southSouthShare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SouthSouthShare(childComplexity, args["filter"].(*model.ExchangeFilter), args["definition"].(c2c.Definition)), true
+	case "Query.stats":
+		if e.ComplexityRoot.Query.Stats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["filter"].(*model.ExchangeFilter), args["by"].([]model.StatsDimension), args["definition"].(*c2c.Definition), args["first"].(*int)), true
+	case "Query.subgraph":
+		if e.ComplexityRoot.Query.Subgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_subgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["filter"].(*model.ExchangeFilter), args["limit"].(*int)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Themes(childComplexity), true
+	case "Query.timeline":
+		if e.ComplexityRoot.Query.Timeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["filter"].(*model.ExchangeFilter), args["by"].(*model.TimelineDimension), args["definition"].(*c2c.Definition)), true
+
+	case "Reachability.arrivals":
+		if e.ComplexityRoot.Reachability.Arrivals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Arrivals(childComplexity), true
+	case "Reachability.count":
+		if e.ComplexityRoot.Reachability.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Count(childComplexity), true
 
 	case "Region.altNames":
 		if e.ComplexityRoot.Region.AltNames == nil {
@@ -1302,6 +1764,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Rank(childComplexity), true
 
+	case "Stats.bucketCount":
+		if e.ComplexityRoot.Stats.BucketCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.BucketCount(childComplexity), true
+	case "Stats.buckets":
+		if e.ComplexityRoot.Stats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Buckets(childComplexity), true
+	case "Stats.exchanges":
+		if e.ComplexityRoot.Stats.Exchanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Exchanges(childComplexity), true
+
+	case "StatsBucket.count":
+		if e.ComplexityRoot.StatsBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsBucket.Count(childComplexity), true
+	case "StatsBucket.keys":
+		if e.ComplexityRoot.StatsBucket.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsBucket.Keys(childComplexity), true
+
 	case "Subgraph.depths":
 		if e.ComplexityRoot.Subgraph.Depths == nil {
 			break
@@ -1358,6 +1852,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeCount.Label(childComplexity), true
+
+	case "Timeline.undated":
+		if e.ComplexityRoot.Timeline.Undated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.Undated(childComplexity), true
+	case "Timeline.years":
+		if e.ComplexityRoot.Timeline.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.Years(childComplexity), true
+
+	case "YearCount.count":
+		if e.ComplexityRoot.YearCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearCount.Count(childComplexity), true
+	case "YearCount.groups":
+		if e.ComplexityRoot.YearCount.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearCount.Groups(childComplexity), true
+	case "YearCount.year":
+		if e.ComplexityRoot.YearCount.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearCount.Year(childComplexity), true
+
+	case "YearShare.northNorth":
+		if e.ComplexityRoot.YearShare.NorthNorth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.NorthNorth(childComplexity), true
+	case "YearShare.northSouth":
+		if e.ComplexityRoot.YearShare.NorthSouth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.NorthSouth(childComplexity), true
+	case "YearShare.share":
+		if e.ComplexityRoot.YearShare.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.Share(childComplexity), true
+	case "YearShare.southSouth":
+		if e.ComplexityRoot.YearShare.SouthSouth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.SouthSouth(childComplexity), true
+	case "YearShare.total":
+		if e.ComplexityRoot.YearShare.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.Total(childComplexity), true
+	case "YearShare.unknown":
+		if e.ComplexityRoot.YearShare.Unknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.Unknown(childComplexity), true
+	case "YearShare.year":
+		if e.ComplexityRoot.YearShare.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.YearShare.Year(childComplexity), true
 
 	}
 	return 0, false
@@ -2012,10 +2581,274 @@ type Subgraph {
   nodes: [Actor!]!
   "The exchanges among the nodes, by id."
   edges: [Exchange!]!
-  "The distance of each node from the centre, in the order of nodes."
+  "The distance of each node from the centre, in the order of nodes; empty for a subgraph without a centre."
   depths: [NodeDepth!]!
   "True when the node limit cut nodes off."
   truncated: Boolean!
+}
+
+"""
+How paths(from:, to:) searches.
+"""
+enum PathMode {
+  "One shortest path (fewest exchanges); among several, the first by the sequence of actor ids."
+  SHORTEST
+  "Every shortest path, ordered by the sequence of actor ids, up to k."
+  ALL_SHORTEST
+  "Up to k loopless paths in order of length (Yen's algorithm); a path is a sequence of actors, so parallel exchanges do not make distinct paths."
+  K_SHORTEST
+  "The time-respecting path that arrives earliest: each exchange starts no earlier than the one before it (exchanges of unknown date are never taken); the fewest hops among the earliest."
+  TIME_RESPECTING
+}
+
+"""
+A centrality measure. Every measure is computed on the undirected graph of
+the exchanges the filter selects; parallel exchanges count once except where
+a measure says it weights by them.
+"""
+enum Measure {
+  "The number of distinct partners."
+  DEGREE
+  "The number of exchanges the actor takes part in."
+  WEIGHTED_DEGREE
+  "Shortest-path betweenness, unnormalised, each unordered pair of endpoints counted once (NetworkX, normalized=False)."
+  BETWEENNESS
+  "Closeness in hops, scaled by the share of actors reached (Wasserman and Faust; NetworkX's default); 0 for an isolated actor."
+  CLOSENESS
+  "The sum of 1/distance over the other actors (0 for those out of reach)."
+  HARMONIC
+  "PageRank (damping 0.85) on the graph weighted by the number of exchanges between partners; scores sum to 1."
+  PAGERANK
+}
+
+"""
+What a timeline splits each year's count by.
+"""
+enum TimelineDimension {
+  "By theme: an exchange counts once under each of its themes (\"\" for none), so groups may add up to more than the year's count."
+  THEME
+  "By exchange kind."
+  KIND
+  "By Global South class under the definition argument (required)."
+  CLASS
+}
+
+"""
+What stats counts exchanges by. An exchange counts once under each distinct
+key it has: once per theme, once per country of its ends (once when both ends
+share it), once per M49 region of its ends. An empty key means none or
+unknown.
+"""
+enum StatsDimension {
+  "Theme id."
+  THEME
+  "Exchange kind."
+  KIND
+  "Start year."
+  YEAR
+  "ISO 3166-1 alpha-2 code of either end."
+  COUNTRY
+  "UN M49 region code of either end (002 Africa, 019 Americas, 142 Asia, 150 Europe, 009 Oceania)."
+  M49_REGION
+  "UN M49 sub-region code of either end."
+  M49_SUB_REGION
+  "The two ends' M49 regions, unordered, as \"002|019\"."
+  REGION_PAIR
+  "Programme name."
+  PROGRAMME
+  "Global South class under the definition argument (required)."
+  CLASS
+}
+
+"""
+A walk through the graph: the actors in order and, between each two, one
+exchange taken.
+"""
+type Path {
+  "The actors, from the start to the end; one more than exchanges."
+  nodes: [Actor!]!
+  "The exchange taken on each hop: the earliest starting one (unknown dates last, then lowest id) where several join the two actors; for a time-respecting path, the one the time order chose."
+  exchanges: [Exchange!]!
+  "The number of exchanges on the path."
+  hops: Int!
+  "Per hop, how many exchanges join the two actors (in the hop's direction when directed)."
+  parallel: [Int!]!
+  "TIME_RESPECTING only (null otherwise): the start date of each hop's exchange, non-decreasing."
+  starts: [PartialDate!]
+  "TIME_RESPECTING only (null otherwise, and for a path of no hops): the start of the last exchange, the earliest the path reaches its end."
+  arrival: PartialDate
+}
+
+"""
+The answer of paths(from:, to:).
+"""
+type PathResult {
+  "The mode used."
+  mode: PathMode!
+  "The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects."
+  paths: [Path!]!
+  "ALL_SHORTEST only: true when more shortest paths exist than k."
+  truncated: Boolean!
+}
+
+"""
+An actor that a time-respecting path reaches, with the earliest arrival.
+"""
+type Arrival {
+  "The actor reached."
+  actor: Actor!
+  "The start of the exchange that arrives, as written."
+  arrival: PartialDate!
+  "The fewest hops that reach the actor at that time."
+  hops: Int!
+  "One such path, from the start actor."
+  path: Path!
+}
+
+"""
+The actors that time-respecting paths reach from one actor.
+"""
+type Reachability {
+  "How many actors are reachable (over all, not just those returned)."
+  count: Int!
+  "The earliest arrivals, by arrival, then hops, then actor id."
+  arrivals: [Arrival!]!
+}
+
+"""
+A number of exchanges with one key of a dimension.
+"""
+type KeyCount {
+  "The key (a theme id, an exchange kind, a class); empty for none."
+  key: String!
+  "How many exchanges."
+  count: Int!
+}
+
+"""
+The exchanges that start in one year.
+"""
+type YearCount {
+  "The year; null for the exchanges of unknown date."
+  year: Int
+  "How many exchanges."
+  count: Int!
+  "The count split by the timeline's dimension, largest first, then by key; empty without one."
+  groups: [KeyCount!]!
+}
+
+"""
+A histogram of exchanges by start year.
+"""
+type Timeline {
+  "Every year from the earliest to the latest start, without gaps (a year with none counts 0); empty when no exchange is dated."
+  years: [YearCount!]!
+  "The exchanges of unknown date."
+  undated: YearCount!
+}
+
+"""
+One year's exchanges by Global South class.
+"""
+type YearShare {
+  "The start year."
+  year: Int!
+  "Every exchange of the year."
+  total: Int!
+  "Both ends in the South."
+  southSouth: Int!
+  "One end in the North, one in the South."
+  northSouth: Int!
+  "Both ends in the North."
+  northNorth: Int!
+  "Either end unknown."
+  unknown: Int!
+  "southSouth / (total - unknown); 0 when no class is known."
+  share: Float!
+}
+
+"""
+The cooperation between two actors.
+"""
+type PairSpan {
+  "The actor with the smaller id."
+  a: Actor!
+  "The actor with the larger id."
+  b: Actor!
+  "How many exchanges join them."
+  exchanges: Int!
+  "The earliest known start; null when none is dated."
+  first: PartialDate
+  "The latest known start or end; null when none is dated."
+  last: PartialDate
+  "The themes of their exchanges, by id."
+  themes: [Theme!]!
+}
+
+"""
+One actor's value of a centrality measure.
+"""
+type CentralityScore {
+  "The actor."
+  actor: Actor!
+  "The value of the measure."
+  value: Float!
+  "1 for the highest value; equal values share a rank (1, 2, 2, 4)."
+  rank: Int!
+}
+
+"""
+A set of actors: a community or a connected component.
+"""
+type ActorGroup {
+  "How many actors are in it."
+  size: Int!
+  "Its actors, by id."
+  actors("At most this many (1 to 1000)." first: Int = 100): [Actor!]!
+}
+
+"""
+A partition of the actors into communities.
+"""
+type Communities {
+  "How many communities there are."
+  count: Int!
+  "The modularity Q of the partition (resolution 1)."
+  modularity: Float!
+  "The largest communities, largest first, then by first actor id."
+  groups: [ActorGroup!]!
+}
+
+"""
+The connected components of the graph (direction ignored).
+"""
+type Components {
+  "How many components there are."
+  count: Int!
+  "The largest components, largest first, then by first actor id."
+  groups: [ActorGroup!]!
+}
+
+"""
+One combination of keys and the number of exchanges that have it.
+"""
+type StatsBucket {
+  "One key per dimension asked for, in the order of by."
+  keys: [String!]!
+  "How many exchanges."
+  count: Int!
+}
+
+"""
+A breakdown of exchanges.
+"""
+type Stats {
+  "How many exchanges the filter selects."
+  exchanges: Int!
+  "How many buckets there are (over all, not just those returned)."
+  bucketCount: Int!
+  "The buckets, largest first, then by keys."
+  buckets: [StatsBucket!]!
 }
 
 """
@@ -2347,6 +3180,19 @@ input ThemeInput {
 
 """
 Reads.
+
+The graph analyses (paths, reachable, timeline, southSouthShare, pairSpans,
+centrality, communities, components, stats, subgraph) read every exchange
+the filter selects and compute in the service, so they answer alike whatever
+the store. They refuse (BAD_USER_INPUT, field filter) a filter that selects
+more exchanges than the server's analysis limit (200000 by default): narrow
+it. Their cost counts heavily against the complexity limit.
+
+Results of timeline, southSouthShare, pairSpans, centrality, communities,
+components and stats are cached. A mutation through this API drops the cache
+at once; a write by another process to the same store (c2c import) is seen
+once the cached result expires, after at most the cache lifetime (30 seconds
+by default).
 """
 type Query {
   "The actor, exchange or membership with this id, null if there is none."
@@ -2388,6 +3234,113 @@ type Query {
     "At most this many hits (1 to 50)."
     first: Int = 10
   ): [SearchHit!]!
+  """
+  Paths between two actors over the exchanges the filter selects. NOT_FOUND
+  (field from or to) when an actor does not exist; an actor that exists but
+  has no exchange under the filter gives no paths, not an error. from equal to
+  to gives one path of no hops.
+  """
+  paths(
+    "The start."
+    from: ID!
+    "The end."
+    to: ID!
+    "How to search."
+    mode: PathMode = SHORTEST
+    "K_SHORTEST: how many paths (1 to 10, default 3); ALL_SHORTEST: at most this many (1 to 10, default 10). Not allowed with the other modes."
+    k: Int
+    "At most this many exchanges on a path, 1 to 8 (default 6)."
+    maxHops: Int
+    "Follow directed exchanges from source to target only (mutual ones both ways)."
+    directed: Boolean = false
+    "Traverses only the exchanges this selects."
+    filter: ExchangeFilter
+  ): PathResult!
+  """
+  Every actor a time-respecting path reaches from one actor, with its earliest
+  arrival. NOT_FOUND (field from) when the actor does not exist; no arrivals
+  when it has no exchange under the filter.
+  """
+  reachable(
+    "The start."
+    from: ID!
+    "Traverses only the exchanges this selects."
+    filter: ExchangeFilter
+    "Follow directed exchanges from source to target only."
+    directed: Boolean = false
+    "At most this many exchanges on a path, 1 to 8 (default 6)."
+    maxHops: Int
+    "At most this many arrivals (1 to 1000)."
+    first: Int = 100
+  ): Reachability!
+  "The exchanges the filter selects, counted by start year, optionally split by a dimension."
+  timeline(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "Splits each year's count."
+    by: TimelineDimension
+    "The Global South definition a CLASS split uses (required for it)."
+    definition: Definition
+  ): Timeline!
+  "Per start year, the exchanges the filter selects by Global South class, and the South-South share. Exchanges of unknown date are left out."
+  southSouthShare(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "The definition to apply."
+    definition: Definition!
+  ): [YearShare!]!
+  "Every pair of actors joined by an exchange the filter selects, with their first and last exchange, ordered by the pair's ids."
+  pairSpans(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "At most this many pairs (1 to 1000)."
+    first: Int = 100
+  ): [PairSpan!]!
+  "The actors with the highest value of a centrality measure over the exchanges the filter selects; ties by actor id."
+  centrality(
+    "The measure."
+    measure: Measure!
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "At most this many actors (1 to 1000)."
+    first: Int = 20
+  ): [CentralityScore!]!
+  "Communities (Louvain, seeded, so the same data gives the same answer) of the graph of the exchanges the filter selects, weighted by the number of exchanges between partners."
+  communities(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "At most this many groups (1 to 1000)."
+    first: Int = 20
+  ): Communities!
+  "The connected components of the graph of the exchanges the filter selects."
+  components(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "At most this many groups (1 to 1000)."
+    first: Int = 20
+  ): Components!
+  "A breakdown (cross-tabulation) of the exchanges the filter selects by one or more dimensions."
+  stats(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "The dimensions, 1 to 3, each at most once."
+    by: [StatsDimension!]!
+    "The Global South definition a CLASS dimension uses (required for it)."
+    definition: Definition
+    "At most this many buckets (1 to 1000)."
+    first: Int = 100
+  ): Stats!
+  """
+  The exchanges the filter selects and the actors at their ends (a time-window
+  subgraph with from/to), both by id; depths is empty. BAD_USER_INPUT naming
+  limit when more exchanges match than limit.
+  """
+  subgraph(
+    "Selects the exchanges."
+    filter: ExchangeFilter
+    "The most exchanges the answer may hold, 1 to 10000."
+    limit: Int = 2000
+  ): Subgraph!
   "The ego network of an actor: the actors within depth hops over exchanges matching the filter (undirected), and the exchanges among them."
   neighbourhood(
     "The centre."
@@ -2461,6 +3414,42 @@ func (ec *executionContext) childFields_ActorEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ActorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ActorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "size":
+		return ec.fieldContext_ActorGroup_size(ctx, field)
+	case "actors":
+		return ec.fieldContext_ActorGroup_actors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_Arrival(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_Arrival_actor(ctx, field)
+	case "arrival":
+		return ec.fieldContext_Arrival_arrival(ctx, field)
+	case "hops":
+		return ec.fieldContext_Arrival_hops(ctx, field)
+	case "path":
+		return ec.fieldContext_Arrival_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Arrival", field.Name)
+}
+
+func (ec *executionContext) childFields_CentralityScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_CentralityScore_actor(ctx, field)
+	case "value":
+		return ec.fieldContext_CentralityScore_value(ctx, field)
+	case "rank":
+		return ec.fieldContext_CentralityScore_rank(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentralityScore", field.Name)
+}
+
 func (ec *executionContext) childFields_City(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2493,6 +3482,28 @@ func (ec *executionContext) childFields_City(ctx context.Context, field graphql.
 		return ec.fieldContext_City_region(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type City", field.Name)
+}
+
+func (ec *executionContext) childFields_Communities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Communities_count(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Communities_modularity(ctx, field)
+	case "groups":
+		return ec.fieldContext_Communities_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Communities", field.Name)
+}
+
+func (ec *executionContext) childFields_Components(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Components_count(ctx, field)
+	case "groups":
+		return ec.fieldContext_Components_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Components", field.Name)
 }
 
 func (ec *executionContext) childFields_Coordinates(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2623,6 +3634,16 @@ func (ec *executionContext) childFields_ExchangeEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ExchangeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_KeyCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_KeyCount_key(ctx, field)
+	case "count":
+		return ec.fieldContext_KeyCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2703,6 +3724,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PairSpan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_PairSpan_a(ctx, field)
+	case "b":
+		return ec.fieldContext_PairSpan_b(ctx, field)
+	case "exchanges":
+		return ec.fieldContext_PairSpan_exchanges(ctx, field)
+	case "first":
+		return ec.fieldContext_PairSpan_first(ctx, field)
+	case "last":
+		return ec.fieldContext_PairSpan_last(ctx, field)
+	case "themes":
+		return ec.fieldContext_PairSpan_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairSpan", field.Name)
+}
+
 func (ec *executionContext) childFields_Partner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "partner":
@@ -2717,6 +3756,46 @@ func (ec *executionContext) childFields_Partner(ctx context.Context, field graph
 		return ec.fieldContext_Partner_themes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partner", field.Name)
+}
+
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "exchanges":
+		return ec.fieldContext_Path_exchanges(ctx, field)
+	case "hops":
+		return ec.fieldContext_Path_hops(ctx, field)
+	case "parallel":
+		return ec.fieldContext_Path_parallel(ctx, field)
+	case "starts":
+		return ec.fieldContext_Path_starts(ctx, field)
+	case "arrival":
+		return ec.fieldContext_Path_arrival(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
+}
+
+func (ec *executionContext) childFields_PathResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mode":
+		return ec.fieldContext_PathResult_mode(ctx, field)
+	case "paths":
+		return ec.fieldContext_PathResult_paths(ctx, field)
+	case "truncated":
+		return ec.fieldContext_PathResult_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Reachability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Reachability_count(ctx, field)
+	case "arrivals":
+		return ec.fieldContext_Reachability_arrivals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reachability", field.Name)
 }
 
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2763,6 +3842,28 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "exchanges":
+		return ec.fieldContext_Stats_exchanges(ctx, field)
+	case "bucketCount":
+		return ec.fieldContext_Stats_bucketCount(ctx, field)
+	case "buckets":
+		return ec.fieldContext_Stats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
+}
+
+func (ec *executionContext) childFields_StatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_StatsBucket_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_StatsBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatsBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -2797,6 +3898,48 @@ func (ec *executionContext) childFields_ThemeCount(ctx context.Context, field gr
 		return ec.fieldContext_ThemeCount_exchanges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Timeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "years":
+		return ec.fieldContext_Timeline_years(ctx, field)
+	case "undated":
+		return ec.fieldContext_Timeline_undated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Timeline", field.Name)
+}
+
+func (ec *executionContext) childFields_YearCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_YearCount_year(ctx, field)
+	case "count":
+		return ec.fieldContext_YearCount_count(ctx, field)
+	case "groups":
+		return ec.fieldContext_YearCount_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearCount", field.Name)
+}
+
+func (ec *executionContext) childFields_YearShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_YearShare_year(ctx, field)
+	case "total":
+		return ec.fieldContext_YearShare_total(ctx, field)
+	case "southSouth":
+		return ec.fieldContext_YearShare_southSouth(ctx, field)
+	case "northSouth":
+		return ec.fieldContext_YearShare_northSouth(ctx, field)
+	case "northNorth":
+		return ec.fieldContext_YearShare_northNorth(ctx, field)
+	case "unknown":
+		return ec.fieldContext_YearShare_unknown(ctx, field)
+	case "share":
+		return ec.fieldContext_YearShare_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type YearShare", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2914,6 +4057,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_ActorGroup_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_City_exchanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -3297,6 +4454,80 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_centrality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "measure",
+		func(ctx context.Context, v any) (analysis.Measure, error) {
+			return ec.unmarshalNMeasure2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐMeasure(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measure"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_components_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3415,6 +4646,136 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_pairSpans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (*model.PathMode, error) {
+			return ec.unmarshalOPathMode2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "k",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["k"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "directed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["directed"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reachable_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "directed",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["directed"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3434,6 +4795,118 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_southSouthShare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "definition",
+		func(ctx context.Context, v any) (c2c.Definition, error) {
+			return ec.unmarshalNDefinition2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐDefinition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["definition"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]model.StatsDimension, error) {
+			return ec.unmarshalNStatsDimension2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "definition",
+		func(ctx context.Context, v any) (*c2c.Definition, error) {
+			return ec.unmarshalODefinition2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐDefinition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["definition"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ExchangeFilter, error) {
+			return ec.unmarshalOExchangeFilter2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐExchangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (*model.TimelineDimension, error) {
+			return ec.unmarshalOTimelineDimension2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐTimelineDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "definition",
+		func(ctx context.Context, v any) (*c2c.Definition, error) {
+			return ec.unmarshalODefinition2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐDefinition(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["definition"] = arg2
 	return args, nil
 }
 
@@ -3709,6 +5182,261 @@ func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ActorGroup_size(ctx context.Context, field graphql.CollectedField, obj *model.ActorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorGroup_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorGroup_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorGroup_actors(ctx context.Context, field graphql.CollectedField, obj *model.ActorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorGroup_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ActorGroup().Actors(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorGroup_actors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ActorGroup_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Arrival_actor(ctx context.Context, field graphql.CollectedField, obj *model.Arrival) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Arrival_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Arrival().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Arrival_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Arrival",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Arrival_arrival(ctx context.Context, field graphql.CollectedField, obj *model.Arrival) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Arrival_arrival(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrival, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v c2c.PartialDate) graphql.Marshaler {
+			return ec.marshalNPartialDate2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Arrival_arrival(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Arrival", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Arrival_hops(ctx context.Context, field graphql.CollectedField, obj *model.Arrival) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Arrival_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Arrival_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Arrival", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Arrival_path(ctx context.Context, field graphql.CollectedField, obj *model.Arrival) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Arrival_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPath(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Arrival_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Arrival",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityScore_actor(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CentralityScore().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityScore",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityScore_value(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityScore", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CentralityScore_rank(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityScore", field, false, false, "Int")
 }
 
 func (ec *executionContext) _City_id(ctx context.Context, field graphql.CollectedField, obj *model.City) (ret graphql.Marshaler) {
@@ -4127,6 +5855,139 @@ func (ec *executionContext) fieldContext_City_region(_ context.Context, field gr
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communities_count(ctx context.Context, field graphql.CollectedField, obj *model.Communities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Communities_modularity(ctx context.Context, field graphql.CollectedField, obj *model.Communities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Communities_groups(ctx context.Context, field graphql.CollectedField, obj *model.Communities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
+			return ec.marshalNActorGroup2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communities",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Components_count(ctx context.Context, field graphql.CollectedField, obj *model.Components) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Components_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Components_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Components", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Components_groups(ctx context.Context, field graphql.CollectedField, obj *model.Components) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Components_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
+			return ec.marshalNActorGroup2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Components_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Components",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5182,6 +7043,52 @@ func (ec *executionContext) fieldContext_ExchangeEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _KeyCount_key(ctx context.Context, field graphql.CollectedField, obj *model.KeyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyCount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _KeyCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KeyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *c2c.Membership) (ret graphql.Marshaler) {
@@ -6385,6 +8292,171 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PairSpan_a(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairSpan().A(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairSpan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairSpan_b(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairSpan().B(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairSpan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairSpan_exchanges(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_exchanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exchanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_exchanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairSpan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairSpan_first(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_first(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.First, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *c2c.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairSpan", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _PairSpan_last(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_last(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Last, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *c2c.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_last(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairSpan", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _PairSpan_themes(ctx context.Context, field graphql.CollectedField, obj *analysis.PairSpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairSpan_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairSpan().Themes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*c2c.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairSpan_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairSpan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Partner_partner(ctx context.Context, field graphql.CollectedField, obj *c2c.Partner) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6516,6 +8588,240 @@ func (ec *executionContext) fieldContext_Partner_themes(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Path().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_exchanges(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_exchanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exchanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*c2c.Exchange) graphql.Marshaler {
+			return ec.marshalNExchange2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐExchangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_exchanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exchange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_hops(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Path_parallel(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_parallel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parallel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_parallel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Path_starts(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_starts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Starts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []c2c.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDateᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Path_starts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Path_arrival(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_arrival(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrival, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *c2c.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Path_arrival(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _PathResult_mode(ctx context.Context, field graphql.CollectedField, obj *model.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PathMode) graphql.Marshaler {
+			return ec.marshalNPathMode2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "PathMode")
+}
+
+func (ec *executionContext) _PathResult_paths(ctx context.Context, field graphql.CollectedField, obj *model.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathResult_truncated(ctx context.Context, field graphql.CollectedField, obj *model.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6858,6 +9164,446 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["mode"].(*model.PathMode), fc.Args["k"].(*int), fc.Args["maxHops"].(*int), fc.Args["directed"].(*bool), fc.Args["filter"].(*model.ExchangeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PathResult) graphql.Marshaler {
+			return ec.marshalNPathResult2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reachable(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reachable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reachable(ctx, fc.Args["from"].(string), fc.Args["filter"].(*model.ExchangeFilter), fc.Args["directed"].(*bool), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+			return ec.marshalNReachability2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐReachability(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reachable(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reachability(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reachable_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["by"].(*model.TimelineDimension), fc.Args["definition"].(*c2c.Definition))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Timeline) graphql.Marshaler {
+			return ec.marshalNTimeline2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐTimeline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Timeline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_southSouthShare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_southSouthShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SouthSouthShare(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["definition"].(c2c.Definition))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.YearShare) graphql.Marshaler {
+			return ec.marshalNYearShare2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐYearShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_southSouthShare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearShare(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_southSouthShare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pairSpans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pairSpans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PairSpans(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analysis.PairSpan) graphql.Marshaler {
+			return ec.marshalNPairSpan2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐPairSpanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pairSpans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairSpan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pairSpans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_centrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(analysis.Measure), fc.Args["filter"].(*model.ExchangeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
+			return ec.marshalNCentralityScore2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_centrality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_communities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Communities) graphql.Marshaler {
+			return ec.marshalNCommunities2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCommunities(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communities(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_components(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Components(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Components) graphql.Marshaler {
+			return ec.marshalNComponents2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐComponents(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_components(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Components(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_components_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["by"].([]model.StatsDimension), fc.Args["definition"].(*c2c.Definition), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
+			return ec.marshalNStats2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["filter"].(*model.ExchangeFilter), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *c2c.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6973,6 +9719,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reachability_count(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_arrivals(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_arrivals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrivals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Arrival) graphql.Marshaler {
+			return ec.marshalNArrival2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐArrivalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_arrivals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reachability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Arrival(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7454,6 +10255,130 @@ func (ec *executionContext) fieldContext_SearchHit_rank(_ context.Context, field
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Stats_exchanges(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_exchanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exchanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_exchanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Stats_bucketCount(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_bucketCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BucketCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_bucketCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Stats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatsBucket) graphql.Marshaler {
+			return ec.marshalNStatsBucket2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.StatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsBucket_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsBucket_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.StatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatsBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *c2c.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7686,6 +10611,309 @@ func (ec *executionContext) _ThemeCount_exchanges(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ThemeCount_exchanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Timeline_years(ctx context.Context, field graphql.CollectedField, obj *model.Timeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timeline_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.YearCount) graphql.Marshaler {
+			return ec.marshalNYearCount2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐYearCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timeline_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Timeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Timeline_undated(ctx context.Context, field graphql.CollectedField, obj *model.Timeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timeline_undated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.YearCount) graphql.Marshaler {
+			return ec.marshalNYearCount2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐYearCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timeline_undated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Timeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_YearCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearCount_year(ctx context.Context, field graphql.CollectedField, obj *model.YearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearCount_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_YearCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearCount_count(ctx context.Context, field graphql.CollectedField, obj *model.YearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearCount_groups(ctx context.Context, field graphql.CollectedField, obj *model.YearCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearCount_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KeyCount) graphql.Marshaler {
+			return ec.marshalNKeyCount2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐKeyCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearCount_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "YearCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _YearShare_year(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_total(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_southSouth(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_southSouth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SouthSouth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_southSouth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_northSouth(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_northSouth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NorthSouth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_northSouth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_northNorth(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_northNorth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NorthNorth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_northNorth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_unknown(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_unknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _YearShare_share(ctx context.Context, field graphql.CollectedField, obj *analysis.YearShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_YearShare_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_YearShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("YearShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10138,6 +13366,138 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var actorGroupImplementors = []string{"ActorGroup"}
+
+func (ec *executionContext) _ActorGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ActorGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorGroup")
+		case "size":
+			out.Values[i] = ec._ActorGroup_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActorGroup_actors(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var arrivalImplementors = []string{"Arrival"}
+
+func (ec *executionContext) _Arrival(ctx context.Context, sel ast.SelectionSet, obj *model.Arrival) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, arrivalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Arrival")
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Arrival_actor(ctx, field, obj)
+				})
+		case "arrival":
+			out.Values[i] = ec._Arrival_arrival(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hops":
+			out.Values[i] = ec._Arrival_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "path":
+			out.Values[i] = ec._Arrival_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var centralityScoreImplementors = []string{"CentralityScore"}
+
+func (ec *executionContext) _CentralityScore(ctx context.Context, sel ast.SelectionSet, obj *model.CentralityScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centralityScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentralityScore")
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CentralityScore_actor(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._CentralityScore_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rank":
+			out.Values[i] = ec._CentralityScore_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cityImplementors = []string{"City", "Node", "Actor"}
 
 func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj *model.City) graphql.Marshaler {
@@ -10228,6 +13588,87 @@ func (ec *executionContext) _City(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._City_region(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communitiesImplementors = []string{"Communities"}
+
+func (ec *executionContext) _Communities(ctx context.Context, sel ast.SelectionSet, obj *model.Communities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Communities")
+		case "count":
+			out.Values[i] = ec._Communities_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._Communities_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Communities_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentsImplementors = []string{"Components"}
+
+func (ec *executionContext) _Components(ctx context.Context, sel ast.SelectionSet, obj *model.Components) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Components")
+		case "count":
+			out.Values[i] = ec._Components_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Components_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10681,6 +14122,44 @@ func (ec *executionContext) _ExchangeEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var keyCountImplementors = []string{"KeyCount"}
+
+func (ec *executionContext) _KeyCount(ctx context.Context, sel ast.SelectionSet, obj *model.KeyCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyCount")
+		case "key":
+			out.Values[i] = ec._KeyCount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KeyCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *c2c.Membership) graphql.Marshaler {
@@ -11053,6 +14532,67 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pairSpanImplementors = []string{"PairSpan"}
+
+func (ec *executionContext) _PairSpan(ctx context.Context, sel ast.SelectionSet, obj *analysis.PairSpan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairSpanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairSpan")
+		case "a":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PairSpan_a(ctx, field, obj)
+				})
+		case "b":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PairSpan_b(ctx, field, obj)
+				})
+		case "exchanges":
+			out.Values[i] = ec._PairSpan_exchanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "first":
+			out.Values[i] = ec._PairSpan_first(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "last":
+			out.Values[i] = ec._PairSpan_last(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "themes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PairSpan_themes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var partnerImplementors = []string{"Partner"}
 
 func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, obj *c2c.Partner) graphql.Marshaler {
@@ -11091,6 +14631,108 @@ func (ec *executionContext) _Partner(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Partner_themes(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathImplementors = []string{"Path"}
+
+func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Path")
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Path_nodes(ctx, field, obj)
+				})
+		case "exchanges":
+			out.Values[i] = ec._Path_exchanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hops":
+			out.Values[i] = ec._Path_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parallel":
+			out.Values[i] = ec._Path_parallel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "starts":
+			out.Values[i] = ec._Path_starts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arrival":
+			out.Values[i] = ec._Path_arrival(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathResultImplementors = []string{"PathResult"}
+
+func (ec *executionContext) _PathResult(ctx context.Context, sel ast.SelectionSet, obj *model.PathResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathResult")
+		case "mode":
+			out.Values[i] = ec._PathResult_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paths":
+			out.Values[i] = ec._PathResult_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._PathResult_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11175,6 +14817,66 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
+		case "reachable":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reachable(ctx, field)
+				})
+		case "timeline":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timeline(ctx, field)
+				})
+		case "southSouthShare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_southSouthShare(ctx, field)
+				})
+		case "pairSpans":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pairSpans(ctx, field)
+				})
+		case "centrality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_centrality(ctx, field)
+				})
+		case "communities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communities(ctx, field)
+				})
+		case "components":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_components(ctx, field)
+				})
+		case "stats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stats(ctx, field)
+				})
+		case "subgraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subgraph(ctx, field)
+				})
 		case "neighbourhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -11194,6 +14896,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachabilityImplementors = []string{"Reachability"}
+
+func (ec *executionContext) _Reachability(ctx context.Context, sel ast.SelectionSet, obj *model.Reachability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reachability")
+		case "count":
+			out.Values[i] = ec._Reachability_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrivals":
+			out.Values[i] = ec._Reachability_arrivals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11358,6 +15098,87 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var statsImplementors = []string{"Stats"}
+
+func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, obj *model.Stats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Stats")
+		case "exchanges":
+			out.Values[i] = ec._Stats_exchanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bucketCount":
+			out.Values[i] = ec._Stats_bucketCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._Stats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsBucketImplementors = []string{"StatsBucket"}
+
+func (ec *executionContext) _StatsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatsBucket")
+		case "keys":
+			out.Values[i] = ec._StatsBucket_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatsBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *c2c.Subgraph) graphql.Marshaler {
@@ -11469,6 +15290,150 @@ func (ec *executionContext) _ThemeCount(ctx context.Context, sel ast.SelectionSe
 			}
 		case "exchanges":
 			out.Values[i] = ec._ThemeCount_exchanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineImplementors = []string{"Timeline"}
+
+func (ec *executionContext) _Timeline(ctx context.Context, sel ast.SelectionSet, obj *model.Timeline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Timeline")
+		case "years":
+			out.Values[i] = ec._Timeline_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undated":
+			out.Values[i] = ec._Timeline_undated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearCountImplementors = []string{"YearCount"}
+
+func (ec *executionContext) _YearCount(ctx context.Context, sel ast.SelectionSet, obj *model.YearCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearCount")
+		case "year":
+			out.Values[i] = ec._YearCount_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._YearCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._YearCount_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var yearShareImplementors = []string{"YearShare"}
+
+func (ec *executionContext) _YearShare(ctx context.Context, sel ast.SelectionSet, obj *analysis.YearShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, yearShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("YearShare")
+		case "year":
+			out.Values[i] = ec._YearShare_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._YearShare_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "southSouth":
+			out.Values[i] = ec._YearShare_southSouth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "northSouth":
+			out.Values[i] = ec._YearShare_northSouth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "northNorth":
+			out.Values[i] = ec._YearShare_northNorth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknown":
+			out.Values[i] = ec._YearShare_unknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._YearShare_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11907,6 +15872,30 @@ func (ec *executionContext) marshalNActorEdge2ᚖgithubᚗcomᚋc2cᚑprojectᚋ
 	return ec._ActorEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActorGroup2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorGroup2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorGroup2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐActorGroup(ctx context.Context, sel ast.SelectionSet, v *model.ActorGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorGroup!")
+		return graphql.Null
+	}
+	return ec._ActorGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐActorKind(ctx context.Context, v any) (c2c.ActorKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := c2c.ActorKind(tmp)
@@ -11922,6 +15911,30 @@ func (ec *executionContext) marshalNActorKind2githubᚗcomᚋc2cᚑprojectᚋc2c
 	return res
 }
 
+func (ec *executionContext) marshalNArrival2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐArrivalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Arrival) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArrival2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐArrival(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArrival2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐArrival(ctx context.Context, sel ast.SelectionSet, v *model.Arrival) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Arrival!")
+		return graphql.Null
+	}
+	return ec._Arrival(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11934,6 +15947,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCentralityScore2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCentralityScore2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCentralityScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCentralityScore2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCentralityScore(ctx context.Context, sel ast.SelectionSet, v *model.CentralityScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentralityScore!")
+		return graphql.Null
+	}
+	return ec._CentralityScore(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCity2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.City) graphql.Marshaler {
@@ -11958,6 +15995,22 @@ func (ec *executionContext) marshalNCity2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2c�
 		return graphql.Null
 	}
 	return ec._City(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunities2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐCommunities(ctx context.Context, sel ast.SelectionSet, v *model.Communities) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Communities!")
+		return graphql.Null
+	}
+	return ec._Communities(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComponents2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐComponents(ctx context.Context, sel ast.SelectionSet, v *model.Components) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Components!")
+		return graphql.Null
+	}
+	return ec._Components(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCountry2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*c2c.Country) graphql.Marshaler {
@@ -12166,6 +16219,74 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKeyCount2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐKeyCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KeyCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyCount2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐKeyCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKeyCount2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐKeyCount(ctx context.Context, sel ast.SelectionSet, v *model.KeyCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KeyCount!")
+		return graphql.Null
+	}
+	return ec._KeyCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasure2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐMeasure(ctx context.Context, v any) (analysis.Measure, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analysis.Measure(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasure2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analysis.Measure) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Measure!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMembership2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*c2c.Membership) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12245,6 +16366,44 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋc2cᚑprojectᚋc
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPairSpan2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐPairSpanᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.PairSpan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPairSpan2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐPairSpan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPairSpan2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐPairSpan(ctx context.Context, sel ast.SelectionSet, v *analysis.PairSpan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PairSpan!")
+		return graphql.Null
+	}
+	return ec._PairSpan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartialDate2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx context.Context, v any) (c2c.PartialDate, error) {
+	res, err := model.UnmarshalPartialDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialDate2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v c2c.PartialDate) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalPartialDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PartialDate!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNPartner2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*c2c.Partner) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12267,6 +16426,56 @@ func (ec *executionContext) marshalNPartner2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2
 		return graphql.Null
 	}
 	return ec._Partner(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPath2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Path!")
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPathMode2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx context.Context, v any) (model.PathMode, error) {
+	var res model.PathMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPathMode2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx context.Context, sel ast.SelectionSet, v model.PathMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPathResult2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathResult(ctx context.Context, sel ast.SelectionSet, v *model.PathResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathResult!")
+		return graphql.Null
+	}
+	return ec._PathResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReachability2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐReachability(ctx context.Context, sel ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reachability!")
+		return graphql.Null
+	}
+	return ec._Reachability(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*c2c.SearchHit) graphql.Marshaler {
@@ -12306,6 +16515,78 @@ func (ec *executionContext) marshalNSouthStatus2githubᚗcomᚋc2cᚑprojectᚋc
 		graphql.AddInvalidNullFromMarshaler(ctx, "SouthStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNStats2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStats(ctx context.Context, sel ast.SelectionSet, v *model.Stats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Stats!")
+		return graphql.Null
+	}
+	return ec._Stats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatsBucket2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatsBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsBucket2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatsBucket2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsBucket(ctx context.Context, sel ast.SelectionSet, v *model.StatsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatsBucket!")
+		return graphql.Null
+	}
+	return ec._StatsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatsDimension2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimension(ctx context.Context, v any) (model.StatsDimension, error) {
+	var res model.StatsDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatsDimension2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatsDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatsDimension2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimensionᚄ(ctx context.Context, v any) ([]model.StatsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StatsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatsDimension2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatsDimension2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsDimension2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐStatsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -12412,6 +16693,14 @@ func (ec *executionContext) unmarshalNThemeInput2githubᚗcomᚋc2cᚑprojectᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTimeline2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐTimeline(ctx context.Context, sel ast.SelectionSet, v *model.Timeline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Timeline!")
+		return graphql.Null
+	}
+	return ec._Timeline(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateActorInput2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐUpdateActorInput(ctx context.Context, v any) (model.UpdateActorInput, error) {
 	res, err := ec.unmarshalInputUpdateActorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12425,6 +16714,54 @@ func (ec *executionContext) unmarshalNUpdateExchangeInput2githubᚗcomᚋc2cᚑp
 func (ec *executionContext) unmarshalNUpdateMembershipInput2githubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐUpdateMembershipInput(ctx context.Context, v any) (model.UpdateMembershipInput, error) {
 	res, err := ec.unmarshalInputUpdateMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearCount2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐYearCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.YearCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNYearCount2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐYearCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNYearCount2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐYearCount(ctx context.Context, sel ast.SelectionSet, v *model.YearCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearCount!")
+		return graphql.Null
+	}
+	return ec._YearCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNYearShare2ᚕᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐYearShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*analysis.YearShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNYearShare2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐYearShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNYearShare2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋanalysisᚐYearShare(ctx context.Context, sel ast.SelectionSet, v *analysis.YearShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "YearShare!")
+		return graphql.Null
+	}
+	return ec._YearShare(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -12956,6 +17293,41 @@ func (ec *executionContext) marshalOOrgType2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2
 	return res
 }
 
+func (ec *executionContext) unmarshalOPartialDate2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDateᚄ(ctx context.Context, v any) ([]c2c.PartialDate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]c2c.PartialDate, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartialDate2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPartialDate2ᚕgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDateᚄ(ctx context.Context, sel ast.SelectionSet, v []c2c.PartialDate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNPartialDate2githubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOPartialDate2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋinternalᚋc2cᚐPartialDate(ctx context.Context, v any) (*c2c.PartialDate, error) {
 	if v == nil {
 		return nil, nil
@@ -12972,6 +17344,22 @@ func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋc2cᚑproject�
 	_ = ctx
 	res := model.MarshalPartialDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOPathMode2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx context.Context, v any) (*model.PathMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PathMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPathMode2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐPathMode(ctx context.Context, sel ast.SelectionSet, v *model.PathMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORegion2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐRegion(ctx context.Context, sel ast.SelectionSet, v *model.Region) graphql.Marshaler {
@@ -13032,6 +17420,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTimelineDimension2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐTimelineDimension(ctx context.Context, v any) (*model.TimelineDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TimelineDimension)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimelineDimension2ᚖgithubᚗcomᚋc2cᚑprojectᚋc2cᚋgraphᚋmodelᚐTimelineDimension(ctx context.Context, sel ast.SelectionSet, v *model.TimelineDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -46,6 +51,24 @@ type ClassificationFilter struct {
 	Definition c2c.Definition `json:"definition"`
 	// The class wanted.
 	Class c2c.EdgeClass `json:"class"`
+}
+
+// A partition of the actors into communities.
+type Communities struct {
+	// How many communities there are.
+	Count int `json:"count"`
+	// The modularity Q of the partition (resolution 1).
+	Modularity float64 `json:"modularity"`
+	// The largest communities, largest first, then by first actor id.
+	Groups []*ActorGroup `json:"groups"`
+}
+
+// The connected components of the graph (direction ignored).
+type Components struct {
+	// How many components there are.
+	Count int `json:"count"`
+	// The largest components, largest first, then by first actor id.
+	Groups []*ActorGroup `json:"groups"`
 }
 
 // A WGS 84 point.
@@ -226,6 +249,14 @@ type GlobalSouthFilter struct {
 	Status c2c.SouthStatus `json:"status"`
 }
 
+// A number of exchanges with one key of a dimension.
+type KeyCount struct {
+	// The key (a theme id, an exchange kind, a class); empty for none.
+	Key string `json:"key"`
+	// How many exchanges.
+	Count int `json:"count"`
+}
+
 // Writes. Every mutation needs an API key: Authorization: Bearer <key>.
 type Mutation struct {
 }
@@ -250,8 +281,57 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// The answer of paths(from:, to:).
+type PathResult struct {
+	// The mode used.
+	Mode PathMode `json:"mode"`
+	// The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects.
+	Paths []*Path `json:"paths"`
+	// ALL_SHORTEST only: true when more shortest paths exist than k.
+	Truncated bool `json:"truncated"`
+}
+
 // Reads.
+//
+// The graph analyses (paths, reachable, timeline, southSouthShare, pairSpans,
+// centrality, communities, components, stats, subgraph) read every exchange
+// the filter selects and compute in the service, so they answer alike whatever
+// the store. They refuse (BAD_USER_INPUT, field filter) a filter that selects
+// more exchanges than the server's analysis limit (200000 by default): narrow
+// it. Their cost counts heavily against the complexity limit.
+//
+// Results of timeline, southSouthShare, pairSpans, centrality, communities,
+// components and stats are cached. A mutation through this API drops the cache
+// at once; a write by another process to the same store (c2c import) is seen
+// once the cached result expires, after at most the cache lifetime (30 seconds
+// by default).
 type Query struct {
+}
+
+// The actors that time-respecting paths reach from one actor.
+type Reachability struct {
+	// How many actors are reachable (over all, not just those returned).
+	Count int `json:"count"`
+	// The earliest arrivals, by arrival, then hops, then actor id.
+	Arrivals []*Arrival `json:"arrivals"`
+}
+
+// A breakdown of exchanges.
+type Stats struct {
+	// How many exchanges the filter selects.
+	Exchanges int `json:"exchanges"`
+	// How many buckets there are (over all, not just those returned).
+	BucketCount int `json:"bucketCount"`
+	// The buckets, largest first, then by keys.
+	Buckets []*StatsBucket `json:"buckets"`
+}
+
+// One combination of keys and the number of exchanges that have it.
+type StatsBucket struct {
+	// One key per dimension asked for, in the order of by.
+	Keys []string `json:"keys"`
+	// How many exchanges.
+	Count int `json:"count"`
 }
 
 // A theme to add, or whose label to change.
@@ -260,6 +340,14 @@ type ThemeInput struct {
 	ID string `json:"id"`
 	// Human-readable label.
 	Label string `json:"label"`
+}
+
+// A histogram of exchanges by start year.
+type Timeline struct {
+	// Every year from the earliest to the latest start, without gaps (a year with none counts 0); empty when no exchange is dated.
+	Years []*YearCount `json:"years"`
+	// The exchanges of unknown date.
+	Undated *YearCount `json:"undated"`
 }
 
 // Changes to an actor. An absent field is left unchanged; a clear flag removes
@@ -363,4 +451,221 @@ type UpdateMembershipInput struct {
 	SourceURL *string `json:"sourceUrl,omitempty"`
 	// Remove the source URL.
 	ClearSourceURL *bool `json:"clearSourceUrl,omitempty"`
+}
+
+// The exchanges that start in one year.
+type YearCount struct {
+	// The year; null for the exchanges of unknown date.
+	Year *int `json:"year,omitempty"`
+	// How many exchanges.
+	Count int `json:"count"`
+	// The count split by the timeline's dimension, largest first, then by key; empty without one.
+	Groups []*KeyCount `json:"groups"`
+}
+
+// How paths(from:, to:) searches.
+type PathMode string
+
+const (
+	// One shortest path (fewest exchanges); among several, the first by the sequence of actor ids.
+	PathModeShortest PathMode = "SHORTEST"
+	// Every shortest path, ordered by the sequence of actor ids, up to k.
+	PathModeAllShortest PathMode = "ALL_SHORTEST"
+	// Up to k loopless paths in order of length (Yen's algorithm); a path is a sequence of actors, so parallel exchanges do not make distinct paths.
+	PathModeKShortest PathMode = "K_SHORTEST"
+	// The time-respecting path that arrives earliest: each exchange starts no earlier than the one before it (exchanges of unknown date are never taken); the fewest hops among the earliest.
+	PathModeTimeRespecting PathMode = "TIME_RESPECTING"
+)
+
+var AllPathMode = []PathMode{
+	PathModeShortest,
+	PathModeAllShortest,
+	PathModeKShortest,
+	PathModeTimeRespecting,
+}
+
+func (e PathMode) IsValid() bool {
+	switch e {
+	case PathModeShortest, PathModeAllShortest, PathModeKShortest, PathModeTimeRespecting:
+		return true
+	}
+	return false
+}
+
+func (e PathMode) String() string {
+	return string(e)
+}
+
+func (e *PathMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PathMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PathMode", str)
+	}
+	return nil
+}
+
+func (e PathMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PathMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PathMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What stats counts exchanges by. An exchange counts once under each distinct
+// key it has: once per theme, once per country of its ends (once when both ends
+// share it), once per M49 region of its ends. An empty key means none or
+// unknown.
+type StatsDimension string
+
+const (
+	// Theme id.
+	StatsDimensionTheme StatsDimension = "THEME"
+	// Exchange kind.
+	StatsDimensionKind StatsDimension = "KIND"
+	// Start year.
+	StatsDimensionYear StatsDimension = "YEAR"
+	// ISO 3166-1 alpha-2 code of either end.
+	StatsDimensionCountry StatsDimension = "COUNTRY"
+	// UN M49 region code of either end (002 Africa, 019 Americas, 142 Asia, 150 Europe, 009 Oceania).
+	StatsDimensionM49Region StatsDimension = "M49_REGION"
+	// UN M49 sub-region code of either end.
+	StatsDimensionM49SubRegion StatsDimension = "M49_SUB_REGION"
+	// The two ends' M49 regions, unordered, as "002|019".
+	StatsDimensionRegionPair StatsDimension = "REGION_PAIR"
+	// Programme name.
+	StatsDimensionProgramme StatsDimension = "PROGRAMME"
+	// Global South class under the definition argument (required).
+	StatsDimensionClass StatsDimension = "CLASS"
+)
+
+var AllStatsDimension = []StatsDimension{
+	StatsDimensionTheme,
+	StatsDimensionKind,
+	StatsDimensionYear,
+	StatsDimensionCountry,
+	StatsDimensionM49Region,
+	StatsDimensionM49SubRegion,
+	StatsDimensionRegionPair,
+	StatsDimensionProgramme,
+	StatsDimensionClass,
+}
+
+func (e StatsDimension) IsValid() bool {
+	switch e {
+	case StatsDimensionTheme, StatsDimensionKind, StatsDimensionYear, StatsDimensionCountry, StatsDimensionM49Region, StatsDimensionM49SubRegion, StatsDimensionRegionPair, StatsDimensionProgramme, StatsDimensionClass:
+		return true
+	}
+	return false
+}
+
+func (e StatsDimension) String() string {
+	return string(e)
+}
+
+func (e *StatsDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatsDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatsDimension", str)
+	}
+	return nil
+}
+
+func (e StatsDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatsDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatsDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a timeline splits each year's count by.
+type TimelineDimension string
+
+const (
+	// By theme: an exchange counts once under each of its themes ("" for none), so groups may add up to more than the year's count.
+	TimelineDimensionTheme TimelineDimension = "THEME"
+	// By exchange kind.
+	TimelineDimensionKind TimelineDimension = "KIND"
+	// By Global South class under the definition argument (required).
+	TimelineDimensionClass TimelineDimension = "CLASS"
+)
+
+var AllTimelineDimension = []TimelineDimension{
+	TimelineDimensionTheme,
+	TimelineDimensionKind,
+	TimelineDimensionClass,
+}
+
+func (e TimelineDimension) IsValid() bool {
+	switch e {
+	case TimelineDimensionTheme, TimelineDimensionKind, TimelineDimensionClass:
+		return true
+	}
+	return false
+}
+
+func (e TimelineDimension) String() string {
+	return string(e)
+}
+
+func (e *TimelineDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimelineDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimelineDimension", str)
+	}
+	return nil
+}
+
+func (e TimelineDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimelineDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimelineDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

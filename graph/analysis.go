@@ -1,0 +1,455 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/c2c-project/c2c/graph/model"
+	"github.com/c2c-project/c2c/internal/analysis"
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// Defaults of the Resolver's analysis settings.
+const (
+	// DefaultMaxEdges is the most exchanges a graph analysis reads.
+	DefaultMaxEdges = 200_000
+	// DefaultMaxPairWork bounds actors × exchanges for the measures that
+	// visit every pair of actors (betweenness, closeness, harmonic).
+	DefaultMaxPairWork = 4_000_000
+	// DefaultCacheTTL is how long a cached analysis result is served.
+	DefaultCacheTTL = 30 * time.Second
+	// DefaultCacheSize is the number of results NewServer's cache holds.
+	DefaultCacheSize = 256
+)
+
+// cacheEntry is a cached result with the time it was computed.
+type cacheEntry struct {
+	v  any
+	at time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Resolver) cacheTTL() time.Duration {
+	if r.CacheTTL <= 0 {
+		return DefaultCacheTTL
+	}
+	return r.CacheTTL
+}
+
+// dataChanged is called by every mutation after a successful write: cached
+// analyses no longer describe the data.
+func (r *Resolver) dataChanged() {
+	if r.Cache != nil {
+		r.Cache.Bump()
+	}
+}
+
+// cached returns the result cached under key if it is younger than the
+// TTL, else computes it from the subgraph of the exchanges f selects and
+// caches it under the data version read before the subgraph was.
+func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeFilter, compute func(*c2c.Subgraph) (T, error)) (T, error) {
+	var zero T
+	if r.Cache != nil {
+		if e, ok := r.Cache.Get(key); ok {
+			if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
+				return ce.v.(T), nil
+			}
+		}
+	}
+	var version uint64
+	if r.Cache != nil {
+		version = r.Cache.Version()
+	}
+	at := r.now()
+	g, err := r.edges(ctx, f)
+	if err != nil {
+		return zero, err
+	}
+	v, err := run(ctx, func() (T, error) { return compute(g) })
+	if err != nil {
+		return zero, err
+	}
+	if r.Cache != nil {
+		r.Cache.Put(key, version, cacheEntry{v: v, at: at})
+	}
+	return v, nil
+}
+
+// run calls f and returns its result, or the context's error as soon as
+// the request's deadline passes or it is cancelled. The analyses take no
+// context, so f runs to its end in the background; the size limits
+// (MaxEdges, MaxPairWork) bound how long that can be.
+func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case res := <-done:
+		return res.v, res.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// edges returns the subgraph of the exchanges f selects; KindInvalid
+// naming "filter" when more than the analysis limit match. The count is
+// asked first so that an over-wide filter costs a count, not a load.
+func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	limit := r.MaxEdges
+	if limit <= 0 {
+		limit = DefaultMaxEdges
+	}
+	if err := r.checkEdgeCount(ctx, f, "filter", limit, "the analysis limit"); err != nil {
+		return nil, err
+	}
+	g, err := r.Store.Edges(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(g.Edges) > limit {
+		return nil, tooMany("filter", len(g.Edges), limit, "the analysis limit")
+	}
+	return g, nil
+}
+
+// checkEdgeCount reports KindInvalid naming field when more than limit
+// exchanges match f.
+func (r *Resolver) checkEdgeCount(ctx context.Context, f c2c.ExchangeFilter, field string, limit int, what string) error {
+	page, err := r.Store.Exchanges(ctx, c2c.ExchangeQuery{Filter: f, Order: c2c.OrderExIDAsc, First: 1, WantTotal: true})
+	if err != nil {
+		return err
+	}
+	if page.TotalCount > limit {
+		return tooMany(field, page.TotalCount, limit, what)
+	}
+	return nil
+}
+
+func tooMany(field string, n, limit int, what string) error {
+	return c2c.Invalid(field, "%d exchanges match, more than %s of %d: narrow the filter", n, what, limit)
+}
+
+// checkPairWork refuses an all-pairs measure over a subgraph too large to
+// answer within a request.
+func (r *Resolver) checkPairWork(g *c2c.Subgraph, m analysis.Measure) error {
+	switch m {
+	case analysis.MeasureBetweenness, analysis.MeasureCloseness, analysis.MeasureHarmonic:
+	default:
+		return nil
+	}
+	limit := r.MaxPairWork
+	if limit <= 0 {
+		limit = DefaultMaxPairWork
+	}
+	if work := len(g.Nodes) * len(g.Edges); work > limit {
+		return c2c.Invalid("filter", "%s visits every pair of actors: %d actors × %d exchanges is more than the limit of %d; narrow the filter",
+			m, len(g.Nodes), len(g.Edges), limit)
+	}
+	return nil
+}
+
+// hopLimit returns the maxHops argument, analysis.DefaultMaxHops when
+// absent; KindInvalid naming field outside 1..analysis.MaxHops.
+func hopLimit(field string, n *int) (int, error) {
+	return pageSize(field, n, analysis.DefaultMaxHops, analysis.MaxHops)
+}
+
+// pathK returns how many paths mode returns at most.
+func pathK(mode model.PathMode, k *int) (int, error) {
+	switch mode {
+	case model.PathModeKShortest:
+		return pageSize("k", k, 3, analysis.MaxK)
+	case model.PathModeAllShortest:
+		return pageSize("k", k, analysis.MaxK, analysis.MaxK)
+	}
+	if k != nil {
+		return 0, c2c.Invalid("k", "applies only to the K_SHORTEST and ALL_SHORTEST modes, not %s", mode)
+	}
+	return 1, nil
+}
+
+// endsExist reports KindNotFound naming field for each id that names no
+// actor (from first).
+func (r *Resolver) endsExist(ctx context.Context, fields, ids []string) error {
+	as, err := r.loadersFor(ctx).actors.LoadAll(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, a := range as {
+		if a == nil {
+			return &c2c.Error{Kind: c2c.KindNotFound, Field: fields[i], Message: fmt.Sprintf("actor %q not found", ids[i])}
+		}
+	}
+	return nil
+}
+
+// graphIndex finds a subgraph's actors and exchanges by id.
+type graphIndex struct {
+	actors    map[string]*c2c.Actor
+	exchanges map[string]*c2c.Exchange
+}
+
+func indexGraph(g *c2c.Subgraph) graphIndex {
+	ix := graphIndex{actors: make(map[string]*c2c.Actor, len(g.Nodes)), exchanges: make(map[string]*c2c.Exchange, len(g.Edges))}
+	for _, a := range g.Nodes {
+		ix.actors[a.ID] = a
+	}
+	for _, x := range g.Edges {
+		ix.exchanges[x.ID] = x
+	}
+	return ix
+}
+
+// path converts p, priming the request's actor loader with its actors so
+// that Path.nodes costs no round trip.
+func (ix graphIndex) path(l *loaders, p analysis.Path) *model.Path {
+	out := &model.Path{
+		ActorIDs:  p.ActorIDs,
+		Exchanges: make([]*c2c.Exchange, len(p.ExchangeIDs)),
+		Hops:      p.Hops(),
+		Parallel:  p.Parallel,
+	}
+	if out.Parallel == nil {
+		out.Parallel = []int{}
+	}
+	for i, id := range p.ExchangeIDs {
+		out.Exchanges[i] = ix.exchanges[id]
+	}
+	as := make([]*c2c.Actor, 0, len(p.ActorIDs))
+	for _, id := range p.ActorIDs {
+		if a := ix.actors[id]; a != nil {
+			as = append(as, a)
+		}
+	}
+	l.primeActors(as)
+	return out
+}
+
+// timedPath converts a time-respecting path.
+func (ix graphIndex) timedPath(l *loaders, p analysis.TimedPath) *model.Path {
+	out := ix.path(l, p.Path)
+	out.Starts = append([]c2c.PartialDate{}, p.Starts...)
+	if n := len(p.Starts); n > 0 {
+		d := p.Starts[n-1]
+		out.Arrival = &d
+	}
+	return out
+}
+
+// trivialPath is the path of no hops from an actor to itself.
+func trivialPath(id string, timed bool) *model.Path {
+	p := &model.Path{ActorIDs: []string{id}, Exchanges: []*c2c.Exchange{}, Parallel: []int{}}
+	if timed {
+		p.Starts = []c2c.PartialDate{}
+	}
+	return p
+}
+
+// paths answers Query.paths for the resolved arguments.
+func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	if from == to {
+		res.Paths = append(res.Paths, trivialPath(from, mode == model.PathModeTimeRespecting))
+		return res, nil
+	}
+	g, err := r.edges(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ix := indexGraph(g)
+	if ix.actors[from] == nil || ix.actors[to] == nil {
+		return res, nil
+	}
+	l := r.loadersFor(ctx)
+	switch mode {
+	case model.PathModeTimeRespecting:
+		tp, err := run(ctx, func() (*analysis.TimedPath, error) { return analysis.EarliestArrival(g, from, to, opts) })
+		if err != nil {
+			return nil, err
+		}
+		if tp != nil {
+			res.Paths = append(res.Paths, ix.timedPath(l, *tp))
+		}
+		return res, nil
+	case model.PathModeKShortest:
+		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortest(g, from, to, k, opts) })
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			res.Paths = append(res.Paths, ix.path(l, p))
+		}
+		return res, nil
+	default:
+		// One more than wanted tells whether ALL_SHORTEST was cut.
+		opts.Limit = k + 1
+		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.ShortestPaths(g, from, to, opts) })
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) > k {
+			ps, res.Truncated = ps[:k], mode == model.PathModeAllShortest
+		}
+		for _, p := range ps {
+			res.Paths = append(res.Paths, ix.path(l, p))
+		}
+		return res, nil
+	}
+}
+
+// reachable answers Query.reachable for the resolved arguments.
+func (r *Resolver) reachable(ctx context.Context, from string, opts analysis.PathOptions, first int, f c2c.ExchangeFilter) (*model.Reachability, error) {
+	res := &model.Reachability{Arrivals: []*model.Arrival{}}
+	g, err := r.edges(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ix := indexGraph(g)
+	if ix.actors[from] == nil {
+		return res, nil
+	}
+	as, err := run(ctx, func() ([]analysis.Arrival, error) { return analysis.Reachable(g, from, opts) })
+	if err != nil {
+		return nil, err
+	}
+	res.Count = len(as)
+	l := r.loadersFor(ctx)
+	for _, a := range as[:min(first, len(as))] {
+		res.Arrivals = append(res.Arrivals, &model.Arrival{ActorID: a.ActorID, Arrival: a.Date, Hops: a.Hops, Path: ix.timedPath(l, a.Path)})
+	}
+	return res, nil
+}
+
+// timelineDimension converts the by and definition arguments.
+func timelineDimension(by *model.TimelineDimension, def *c2c.Definition) (analysis.Dimension, error) {
+	if by == nil {
+		return analysis.Dimension{}, nil
+	}
+	switch *by {
+	case model.TimelineDimensionTheme:
+		return analysis.DimTheme, nil
+	case model.TimelineDimensionKind:
+		return analysis.DimKind, nil
+	case model.TimelineDimensionClass:
+		if def == nil {
+			return analysis.Dimension{}, c2c.Invalid("definition", "is required to split by CLASS")
+		}
+		return analysis.DimClass(*def), nil
+	}
+	return analysis.Dimension{}, c2c.Invalid("by", "%q is not a timeline dimension", *by)
+}
+
+// timeline converts a series.
+func timeline(s *analysis.Series) *model.Timeline {
+	year := func(b analysis.YearBucket) *model.YearCount {
+		out := &model.YearCount{Count: b.Count, Groups: make([]*model.KeyCount, len(b.Groups))}
+		if b.Year != 0 {
+			y := b.Year
+			out.Year = &y
+		}
+		for i, g := range b.Groups {
+			out.Groups[i] = &model.KeyCount{Key: g.Key, Count: g.Count}
+		}
+		return out
+	}
+	out := &model.Timeline{Years: make([]*model.YearCount, len(s.Years)), Undated: year(s.Undated)}
+	for i, b := range s.Years {
+		out.Years[i] = year(b)
+	}
+	return out
+}
+
+// MaxStatsDimensions is the most dimensions one stats query crosses.
+const MaxStatsDimensions = 3
+
+var statsFields = map[model.StatsDimension]analysis.Field{
+	model.StatsDimensionTheme:        analysis.FieldTheme,
+	model.StatsDimensionKind:         analysis.FieldKind,
+	model.StatsDimensionYear:         analysis.FieldYear,
+	model.StatsDimensionCountry:      analysis.FieldCountry,
+	model.StatsDimensionM49Region:    analysis.FieldRegion,
+	model.StatsDimensionM49SubRegion: analysis.FieldSubRegion,
+	model.StatsDimensionRegionPair:   analysis.FieldRegionPair,
+	model.StatsDimensionProgramme:    analysis.FieldProgramme,
+	model.StatsDimensionClass:        analysis.FieldClass,
+}
+
+// statsDimensions converts the by and definition arguments.
+func statsDimensions(by []model.StatsDimension, def *c2c.Definition) ([]analysis.Dimension, error) {
+	if len(by) == 0 || len(by) > MaxStatsDimensions {
+		return nil, c2c.Invalid("by", "gives %d dimensions: give 1 to %d", len(by), MaxStatsDimensions)
+	}
+	out := make([]analysis.Dimension, len(by))
+	for i, d := range by {
+		field := fmt.Sprintf("by[%d]", i)
+		if slices.Contains(by[:i], d) {
+			return nil, c2c.Invalid(field, "%s is given twice", d)
+		}
+		f, ok := statsFields[d]
+		if !ok {
+			return nil, c2c.Invalid(field, "%q is not a stats dimension", d)
+		}
+		out[i] = analysis.Dimension{Field: f}
+		if f == analysis.FieldClass {
+			if def == nil {
+				return nil, c2c.Invalid("definition", "is required to count by CLASS")
+			}
+			out[i].Definition = *def
+		}
+	}
+	return out, nil
+}
+
+// ranked returns the first n scores with their competition ranks (equal
+// values share a rank).
+func ranked(sorted []analysis.Score, n int) []*model.CentralityScore {
+	out := make([]*model.CentralityScore, 0, min(n, len(sorted)))
+	for i, s := range sorted[:min(n, len(sorted))] {
+		rank := i + 1
+		if i > 0 && s.Value == sorted[i-1].Value {
+			rank = out[i-1].Rank
+		}
+		out = append(out, &model.CentralityScore{ActorID: s.ActorID, Value: s.Value, Rank: rank})
+	}
+	return out
+}
+
+// actorGroups converts the first n groups.
+func actorGroups(groups [][]string, n int) []*model.ActorGroup {
+	out := make([]*model.ActorGroup, 0, min(n, len(groups)))
+	for _, g := range groups[:min(n, len(groups))] {
+		out = append(out, &model.ActorGroup{IDs: g, Size: len(g)})
+	}
+	return out
+}
+
+// actorsByID loads actors through the request's loader, in order, leaving
+// out ids that no longer name one.
+func (r *Resolver) actorsByID(ctx context.Context, ids []string) ([]model.Actor, error) {
+	as, err := r.loadersFor(ctx).actors.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Actor, 0, len(as))
+	for _, a := range as {
+		if a != nil {
+			out = append(out, model.WrapActor(a))
+		}
+	}
+	return out, nil
+}
