@@ -140,8 +140,9 @@ func testActorCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		s := open(t)
 		m := mustLoadByCreate(t, s, handBatch())
 		ctx := t.Context()
-		// Each of these has one sort of edge at least.
-		for _, id := range []string{"ethekwini", "uclg", "kwazulu-natal", "salga", "canoas"} {
+		// Each of these has one sort of edge at least: gauteng only a city
+		// lying in it, cities-alliance only a facilitator reference.
+		for _, id := range []string{"ethekwini", "uclg", "kwazulu-natal", "salga", "canoas", "gauteng", "cities-alliance"} {
 			if _, ok := m.actors[id]; !ok {
 				continue
 			}
@@ -158,7 +159,8 @@ func testActorCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		for _, c := range []struct {
 			id      string
 			cascade bool
-		}{{"msunduzi-lonely", false}, {"uclg", true}, {"kwazulu-natal", true}, {"sao-paulo", true}, {"dhs", true}} {
+		}{{"msunduzi-lonely", false}, {"uclg", true}, {"kwazulu-natal", true}, {"sao-paulo", true}, {"dhs", true},
+			{"gauteng", true}, {"cities-alliance", true}} {
 			if _, ok := m.actors[c.id]; !ok {
 				continue
 			}
