@@ -246,7 +246,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 // routeOf maps a path to a bounded route label.
 func routeOf(path string) string {
 	switch path {
-	case "/graphql", "/graphiql", "/healthz", "/readyz", "/metrics":
+	case "/graphql", "/graphiql", "/export", "/healthz", "/readyz", "/metrics":
 		return path
 	}
 	return "other"

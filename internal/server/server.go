@@ -1,5 +1,5 @@
 // Package server serves the c2c GraphQL API over HTTP: /graphql (POST and
-// GET), /graphiql, /healthz, /readyz and /metrics, with API-key auth for
+// GET), /graphiql, /export, /healthz, /readyz and /metrics, with API-key auth for
 // mutations, depth, complexity, body-size and time limits, Prometheus
 // metrics and structured access logs.
 package server
@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/c2c-project/c2c/graph"
+	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -48,6 +49,17 @@ type Config struct {
 	Debug bool
 	// Version is reported by /healthz and the c2c_build_info metric.
 	Version string
+	// MaxGraphEdges is the most exchanges a graph analysis or an export
+	// reads; 0 means graph.DefaultMaxEdges.
+	MaxGraphEdges int
+	// MaxPairWork bounds actors × exchanges for betweenness, closeness
+	// and harmonic centrality; 0 means graph.DefaultMaxPairWork.
+	MaxPairWork int
+	// CacheTTL is how long a cached analysis result is served; 0 means
+	// graph.DefaultCacheTTL. Mutations through the API drop the cache at
+	// once; the TTL bounds how long a write by another process (c2c
+	// import) goes unseen.
+	CacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -62,6 +74,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxComplexity <= 0 {
 		c.MaxComplexity = DefaultMaxComplexity
+	}
+	if c.MaxGraphEdges <= 0 {
+		c.MaxGraphEdges = graph.DefaultMaxEdges
+	}
+	if c.MaxPairWork <= 0 {
+		c.MaxPairWork = graph.DefaultMaxPairWork
+	}
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = graph.DefaultCacheTTL
 	}
 	return c
 }
@@ -102,6 +123,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /graphql", s.limitBody(gql))
 	mux.Handle("GET /graphql", gql)
 	mux.Handle("GET /graphiql", playground.Handler("c2c GraphiQL", "/graphql"))
+	mux.HandleFunc("GET /export", s.export)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
@@ -113,7 +135,11 @@ func (s *Server) routes() http.Handler {
 // first: round-trip counting, metrics, auth, then the dataloaders that
 // graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
-	srv := graph.NewServer(&graph.Resolver{Store: s.store, Log: s.log})
+	srv := graph.NewServer(&graph.Resolver{
+		Store: s.store, Log: s.log,
+		Cache:    analysis.NewCache(graph.DefaultCacheSize),
+		CacheTTL: s.cfg.CacheTTL, MaxEdges: s.cfg.MaxGraphEdges, MaxPairWork: s.cfg.MaxPairWork,
+	})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
