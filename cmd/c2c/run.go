@@ -100,8 +100,11 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&sf.dataDir, "data-dir", envOr(getenv, "C2C_DATA_DIR", "data"), "directory of the embedded store [C2C_DATA_DIR]")
 	sf.neo4j = neo4jstore.ConfigFromEnv(getenv)
 	fs.StringVar(&sf.neo4j.URI, "neo4j-uri", sf.neo4j.URI, "Neo4j URI: neo4j://, neo4j+s://, bolt:// [NEO4J_URI]")
-	fs.StringVar(&sf.neo4j.Username, "neo4j-username", sf.neo4j.Username, "Neo4j user; empty for no auth [NEO4J_USERNAME]")
+	fs.StringVar(&sf.neo4j.Username, "neo4j-username", sf.neo4j.Username, "Neo4j user; empty for no auth (the password comes from NEO4J_PASSWORD only) [NEO4J_USERNAME]")
 	fs.StringVar(&sf.neo4j.Database, "neo4j-database", sf.neo4j.Database, "Neo4j database [NEO4J_DATABASE]")
+	fs.IntVar(&sf.neo4j.MaxPoolSize, "neo4j-max-pool", envInt(getenv, "C2C_NEO4J_MAX_POOL", neo4jstore.DefaultMaxPoolSize), "Neo4j connection pool size [C2C_NEO4J_MAX_POOL]")
+	fs.DurationVar(&sf.neo4j.AcquireTimeout, "neo4j-acquire-timeout", envDuration(getenv, "C2C_NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultAcquireTimeout), "wait for a pooled Neo4j connection before failing with UNAVAILABLE [C2C_NEO4J_ACQUIRE_TIMEOUT]")
+	fs.DurationVar(&sf.neo4j.TxTimeout, "neo4j-tx-timeout", envDuration(getenv, "C2C_NEO4J_TX_TIMEOUT", neo4jstore.DefaultTxTimeout), "server-side Neo4j transaction timeout [C2C_NEO4J_TX_TIMEOUT]")
 	fs.DurationVar(&sf.connectWait, "connect-timeout", envDuration(getenv, "C2C_CONNECT_TIMEOUT", 2*time.Minute), "how long to keep retrying an unreachable store at start [C2C_CONNECT_TIMEOUT]")
 	fs.StringVar(&sf.logLevel, "log-level", envOr(getenv, "C2C_LOG_LEVEL", "info"), "log level: debug, info, warn, error [C2C_LOG_LEVEL]")
 }
