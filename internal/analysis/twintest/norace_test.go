@@ -1,0 +1,5 @@
+//go:build !race
+
+package twintest_test
+
+const raceEnabled = false
