@@ -49,3 +49,9 @@ neo4j-up:
 
 neo4j-down:
 	$(NEO4J) down
+
+# The benchmark harness (issue-free of tests: figures are reported, never asserted).
+# SIZE is XS (smoke), S, M or L; see bench/README.md.
+SIZE ?= S
+bench:
+	bench/run.sh $(SIZE)

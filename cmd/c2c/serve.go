@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/demo"
 	"github.com/c2c-project/c2c/internal/server"
@@ -32,6 +33,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	// depth-3 read (50 actors x 20 partners x 20 exchanges) scores about 82,000.
 	maxComplexity := fs.Int("max-complexity", envInt(e.getenv, "C2C_MAX_COMPLEXITY", 100_000), "maximum query complexity [C2C_MAX_COMPLEXITY]")
 	maxBody := fs.Int64("max-body", int64(envInt(e.getenv, "C2C_MAX_BODY", server.DefaultMaxBodyBytes)), "maximum request body in bytes [C2C_MAX_BODY]")
+	maxGraphEdges := fs.Int("max-graph-edges", envInt(e.getenv, "C2C_MAX_GRAPH_EDGES", graph.DefaultMaxEdges), "most exchanges a graph analysis or export reads [C2C_MAX_GRAPH_EDGES]")
+	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
+	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,6 +81,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	cfg := server.Config{
 		APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version,
 		MaxDepth: *maxDepth, MaxComplexity: *maxComplexity, MaxBodyBytes: *maxBody,
+		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL,
 	}
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
