@@ -50,7 +50,7 @@ neo4j-up:
 neo4j-down:
 	$(NEO4J) down
 
-# The benchmark harness (issue-free of tests: figures are reported, never asserted).
+# The benchmark harness: figures are reported, never asserted in tests.
 # SIZE is XS (smoke), S, M or L; see bench/README.md.
 SIZE ?= S
 bench:
