@@ -158,7 +158,7 @@ func (g *refGraph) checkWalk(t *testing.T, p gqlPath, from, to string, directed 
 		}
 		forward := ref.SourceID == u && ref.TargetID == v
 		backward := ref.SourceID == v && ref.TargetID == u
-		if !forward && !(backward && (!directed || !ref.Directed)) {
+		if !forward && (!backward || (directed && ref.Directed)) {
 			t.Fatalf("hop %d: exchange %s (%s→%s, directed %v) does not lead %s→%s", i, x.ID, ref.SourceID, ref.TargetID, ref.Directed, u, v)
 		}
 		n := 0

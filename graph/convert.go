@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -141,7 +142,8 @@ func checkID(field, id string) error { return c2c.ValidateID(field, id) }
 // renameField rewrites the field of a domain validation error where the
 // domain's name for an input differs from the schema's.
 func renameField(err error, from, to string) error {
-	if e, ok := err.(*c2c.Error); ok && e.Field == from {
+	var e *c2c.Error
+	if errors.As(err, &e) && e.Field == from {
 		c := *e
 		c.Field = to
 		return &c

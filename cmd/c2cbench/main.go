@@ -33,6 +33,7 @@ import (
 	"github.com/c2c-project/c2c/internal/store/neo4jstore"
 	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 )
 
 func main() {
@@ -199,7 +200,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	tp, err := pairs(*targets)
 	if err != nil || len(tp) == 0 {
-		return fmt.Errorf("-targets: want name=URL,… (%v)", err)
+		return fmt.Errorf("-targets: want name=URL,… (%w)", err)
 	}
 	maxConc := levels[len(levels)-1]
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * maxConc, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute}}
@@ -210,7 +211,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		names = append(names, name)
 		switch {
 		case strings.HasPrefix(url, "bolt://") || strings.HasPrefix(url, "neo4j://"):
-			drv, err := neo4j.NewDriverWithContext(url, neo4j.NoAuth(), func(c *neo4j.Config) { c.MaxConnectionPoolSize = 2 * maxConc })
+			drv, err := neo4j.NewDriverWithContext(url, neo4j.NoAuth(), func(c *config.Config) { c.MaxConnectionPoolSize = 2 * maxConc })
 			if err != nil {
 				return fmt.Errorf("floor driver: %w", err)
 			}

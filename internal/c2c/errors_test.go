@@ -18,7 +18,7 @@ func TestErrorsErr(t *testing.T) {
 	}
 
 	one := Invalid("input.name", "is required")
-	if got := (Errors{one}).Err(); got != one {
+	if got := (Errors{one}).Err(); got != one { //nolint:errorlint // the very same error must come back
 		t.Errorf("single Errors.Err() = %v, want the error itself", got)
 	}
 

@@ -433,7 +433,7 @@ func eachRow(src rowSource, rep *Report, opts Options, fn func(*row)) error {
 	spec := specs[opts.Type]
 	for {
 		r, rej, err := src.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {

@@ -66,7 +66,7 @@ func (g *lineGuard) next() ([]byte, error) {
 		if len(buf) > g.max+2 { // no need to hold the rest of a line already too long
 			return nil, g.tooLong()
 		}
-		if err == bufio.ErrBufferFull {
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if err != nil && err != io.EOF {
@@ -253,7 +253,7 @@ type jsonlSource struct {
 func newJSONLSource(file string, g *lineGuard) (*jsonlSource, *Rejection, error) {
 	s := &jsonlSource{file: file, guard: g}
 	r, rej, err := s.read()
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return nil, nil, &FileError{File: file, Msg: "is empty: no JSON lines"}
 	}
 	if err != nil {

@@ -48,7 +48,13 @@ type gexf struct {
 }
 
 // mustGet fetches path and returns the response with its body read.
-func mustGet(t *testing.T, ts interface{ Client() *http.Client }, base, path string) (*http.Response, []byte) {
+// fetched is what a test needs of a response whose body was read and closed.
+type fetched struct {
+	StatusCode int
+	Header     http.Header
+}
+
+func mustGet(t *testing.T, ts interface{ Client() *http.Client }, base, path string) (*fetched, []byte) {
 	t.Helper()
 	resp, err := ts.Client().Get(base + path)
 	if err != nil {
@@ -59,7 +65,7 @@ func mustGet(t *testing.T, ts interface{ Client() *http.Client }, base, path str
 	if err != nil {
 		t.Fatalf("read %s: %v", path, err)
 	}
-	return resp, b
+	return &fetched{StatusCode: resp.StatusCode, Header: resp.Header}, b
 }
 
 // wantExport returns the ids of the demo exchanges keep selects and of

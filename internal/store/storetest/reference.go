@@ -68,23 +68,6 @@ func (m *model) putMembership(ms c2c.Membership) *c2c.Membership {
 	return copyMembership(c)
 }
 
-func (m *model) clone() *model {
-	c := newModel()
-	for k, v := range m.themes {
-		c.themes[k] = v
-	}
-	for k, v := range m.actors {
-		c.actors[k] = copyActor(v)
-	}
-	for k, v := range m.exchanges {
-		c.exchanges[k] = copyExchange(v)
-	}
-	for k, v := range m.memberships {
-		c.memberships[k] = copyMembership(v)
-	}
-	return c
-}
-
 func normActor(a c2c.Actor) *c2c.Actor {
 	c := copyActor(&a)
 	c.Normalize()
@@ -575,12 +558,6 @@ func (m *model) themeCounts() []c2c.ThemeCount {
 }
 
 // --- graph ---
-
-// neighbourhood is a breadth-first search over the matching exchanges,
-// ignoring direction.
-func (m *model) neighbourhood(q c2c.NeighbourhoodQuery) *c2c.Subgraph {
-	return m.neighbourhoodOver(q, m.queryExchanges(q.Filter, c2c.OrderExIDAsc))
-}
 
 // neighbourhoodOver answers q over matching, the exchanges that match
 // q.Filter in id order.
