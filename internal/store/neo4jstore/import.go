@@ -25,13 +25,13 @@ const maxImportErrors = 100
 // an item may name another that comes later in the batch.
 const (
 	importReadActors = `UNWIND $ids AS id
-MATCH (a:Actor {id: id})
+MATCH (a:Actor {id: id}) USING INDEX a:Actor(id)
 RETURN ` + actorMap + ` AS a`
 	importReadExchanges = `UNWIND $ids AS id
-MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor)
+MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor) USING INDEX x:EXCHANGE(id)
 RETURN ` + exchangeMap + ` AS x`
 	importReadMemberships = `UNWIND $ids AS id
-MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor)
+MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor) USING INDEX m:MEMBER_OF(id)
 RETURN ` + membershipMap + ` AS m`
 	importReadThemes = `MATCH (t:Theme) RETURN t.id, t.label`
 	createExchanges  = `UNWIND $rows AS r
