@@ -127,7 +127,11 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 		}
 		path := filepath.Join(sf.dataDir, "c2c.db")
 		log.Info("opening embedded store", "path", path)
-		return sqlitestore.Open(ctx, path)
+		st, err := sqlitestore.Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
 	case "neo4j":
 		if sf.neo4j.URI == "" {
 			return nil, usageError{"-store neo4j needs -neo4j-uri or NEO4J_URI"}
@@ -135,7 +139,11 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 		cctx, cancel := context.WithTimeout(ctx, sf.connectWait)
 		defer cancel()
 		log.Info("opening Neo4j store", "uri", sf.neo4j.URI, "database", sf.neo4j.Database)
-		return neo4jstore.Open(cctx, sf.neo4j, log)
+		st, err := neo4jstore.Open(cctx, sf.neo4j, log)
+		if err != nil {
+			return nil, err // not a typed nil inside the interface
+		}
+		return st, nil
 	default:
 		return nil, usageError{fmt.Sprintf("-store: %q is not sqlite or neo4j", sf.kind)}
 	}
