@@ -4,7 +4,7 @@
 // schema.graphqls lives in graph/generated.
 package graph
 
-//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate"
+//go:generate sh -c "cd .. && go tool gqlgen generate"
 
 import (
 	"log/slog"
