@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,9 +13,7 @@ import (
 	"github.com/c2c-project/c2c/internal/c2c"
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
-	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/topo"
-	"gonum.org/v1/gonum/graph/traverse"
 )
 
 // Scores maps actor ids to the value of a measure. Every actor of the
@@ -83,12 +83,22 @@ func WeightedDegree(g *c2c.Subgraph) Scores {
 // Betweenness returns the shortest-path betweenness of each actor on the
 // undirected simple graph (parallel exchanges count once), unnormalised,
 // each unordered pair of endpoints counted once: the value NetworkX gives
-// with normalized=False. Computed by gonum's network.Betweenness (Brandes).
+// with normalized=False. It is Brandes' algorithm, one breadth-first
+// search per actor, checked against gonum's network.Betweenness.
 func Betweenness(g *c2c.Subgraph) Scores {
+	s, _ := BetweennessContext(context.Background(), g)
+	return s
+}
+
+// BetweennessContext is Betweenness that stops when ctx ends: it then
+// returns ctx.Err() wrapped, and no scores.
+func BetweennessContext(ctx context.Context, g *c2c.Subgraph) (Scores, error) {
 	ix := newIndex(g)
-	b := network.Betweenness(hopGraph{ix})
-	// gonum sums over ordered pairs; an undirected pair is one pair.
-	return ix.scores(func(i int) float64 { return b[int64(i)] / 2 })
+	b, err := betweenness(ctx, newCSR(ix))
+	if err != nil {
+		return nil, fmt.Errorf("betweenness: %w", err)
+	}
+	return ix.scores(func(i int) float64 { return b[i] }), nil
 }
 
 // Closeness returns the closeness centrality of each actor in hops on the
@@ -101,42 +111,46 @@ func Betweenness(g *c2c.Subgraph) Scores {
 // so an actor of a small component does not score as if central; an
 // isolated actor scores 0. Harmonic gives the other usual answer.
 func Closeness(g *c2c.Subgraph) Scores {
+	s, _ := ClosenessContext(context.Background(), g)
+	return s
+}
+
+// ClosenessContext is Closeness that stops when ctx ends: it then returns
+// ctx.Err() wrapped, and no scores.
+func ClosenessContext(ctx context.Context, g *c2c.Subgraph) (Scores, error) {
 	ix := newIndex(g)
-	n := float64(len(ix.ids))
-	return ix.scores(func(i int) float64 {
-		sum, r, _ := ix.bfsSums(i)
-		if sum == 0 {
-			return 0
-		}
-		return (r - 1) / (n - 1) * (r - 1) / sum
-	})
+	ds, err := distances(ctx, newCSR(ix))
+	if err != nil {
+		return nil, fmt.Errorf("closeness: %w", err)
+	}
+	return ix.scores(ds.closeness), nil
+}
+
+// closeness is the Wasserman-Faust closeness of actor i.
+func (ds distanceSums) closeness(i int) float64 {
+	if ds.distSum[i] == 0 {
+		return 0
+	}
+	n, r := float64(len(ds.distSum)), float64(ds.reached[i])
+	return (r - 1) / (n - 1) * (r - 1) / float64(ds.distSum[i])
 }
 
 // Harmonic returns the harmonic centrality of each actor: the sum of
 // 1/d(u,v) over the other actors, 0 for those out of reach.
 func Harmonic(g *c2c.Subgraph) Scores {
-	ix := newIndex(g)
-	return ix.scores(func(i int) float64 {
-		_, _, h := ix.bfsSums(i)
-		return h
-	})
+	s, _ := HarmonicContext(context.Background(), g)
+	return s
 }
 
-// bfsSums walks breadth first from i (gonum's traverse.BreadthFirst) and
-// returns the sum of hop distances to the actors reached, their number
-// including i, and the sum of inverse distances.
-func (ix *index) bfsSums(i int) (sum, reached, harmonic float64) {
-	var bf traverse.BreadthFirst
-	g := hopGraph{ix}
-	bf.Walk(g, g.Node(int64(i)), func(n graph.Node, d int) bool {
-		reached++
-		if d > 0 {
-			sum += float64(d)
-			harmonic += 1 / float64(d)
-		}
-		return false
-	})
-	return sum, reached, harmonic
+// HarmonicContext is Harmonic that stops when ctx ends: it then returns
+// ctx.Err() wrapped, and no scores.
+func HarmonicContext(ctx context.Context, g *c2c.Subgraph) (Scores, error) {
+	ix := newIndex(g)
+	ds, err := distances(ctx, newCSR(ix))
+	if err != nil {
+		return nil, fmt.Errorf("harmonic: %w", err)
+	}
+	return ix.scores(func(i int) float64 { return ds.harmonic[i] }), nil
 }
 
 // PageRank damping and convergence.
@@ -275,28 +289,43 @@ type Centrality struct {
 
 // Centralities returns every measure for every actor, ordered by id.
 func Centralities(g *c2c.Subgraph) []Centrality {
-	deg, wdeg := Degree(g), WeightedDegree(g)
-	bet, clo, har, pr := Betweenness(g), Closeness(g), Harmonic(g), PageRank(g)
+	cs, _ := CentralitiesContext(context.Background(), g)
+	return cs
+}
+
+// CentralitiesContext is Centralities that stops when ctx ends: it then
+// returns ctx.Err() wrapped, and no rows. Betweenness, closeness and
+// harmonic share one layout of the subgraph.
+func CentralitiesContext(ctx context.Context, g *c2c.Subgraph) ([]Centrality, error) {
+	ix := newIndex(g)
+	adj := newCSR(ix)
+	b, err := betweenness(ctx, adj)
+	if err != nil {
+		return nil, fmt.Errorf("centralities: %w", err)
+	}
+	ds, err := distances(ctx, adj)
+	if err != nil {
+		return nil, fmt.Errorf("centralities: %w", err)
+	}
+	deg, wdeg, pr := Degree(g), WeightedDegree(g), PageRank(g)
+	bet := ix.scores(func(i int) float64 { return b[i] })
+	clo := ix.scores(ds.closeness)
+	har := ix.scores(func(i int) float64 { return ds.harmonic[i] })
 	comp := map[string]int{}
 	for i, c := range Components(g) {
 		for _, id := range c {
 			comp[id] = i
 		}
 	}
-	ids := make([]string, 0, len(deg))
-	for id := range deg {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	out := make([]Centrality, len(ids))
-	for i, id := range ids {
+	out := make([]Centrality, len(ix.ids))
+	for i, id := range ix.ids {
 		out[i] = Centrality{
 			ActorID: id, Degree: int(deg[id]), WeightedDegree: int(wdeg[id]),
 			Betweenness: bet[id], Closeness: clo[id], Harmonic: har[id], PageRank: pr[id],
 			Component: comp[id],
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Measure names one centrality measure.
@@ -318,17 +347,25 @@ var Measures = []Measure{MeasureDegree, MeasureWeightedDegree, MeasureBetweennes
 // Compute returns the scores of measure m; KindInvalid naming "measure" for
 // an unknown one.
 func Compute(g *c2c.Subgraph, m Measure) (Scores, error) {
+	return ComputeContext(context.Background(), g, m)
+}
+
+// ComputeContext is Compute that stops the all-pairs measures
+// (betweenness, closeness, harmonic) when ctx ends: it then returns
+// ctx.Err() wrapped. The others take time linear in the subgraph and do
+// not look at ctx.
+func ComputeContext(ctx context.Context, g *c2c.Subgraph, m Measure) (Scores, error) {
 	switch m {
 	case MeasureDegree:
 		return Degree(g), nil
 	case MeasureWeightedDegree:
 		return WeightedDegree(g), nil
 	case MeasureBetweenness:
-		return Betweenness(g), nil
+		return BetweennessContext(ctx, g)
 	case MeasureCloseness:
-		return Closeness(g), nil
+		return ClosenessContext(ctx, g)
 	case MeasureHarmonic:
-		return Harmonic(g), nil
+		return HarmonicContext(ctx, g)
 	case MeasurePageRank:
 		return PageRank(g), nil
 	}
