@@ -163,6 +163,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "bench/results", "results root; a dated folder is made under it")
 	note := fs.String("note", "", "a line printed at the top of the report")
 	timeout := fs.Duration("timeout", 30*time.Second, "timeout of one request")
+	checks := fs.Int("check", 3, "parameter sets per query whose c2c answers are compared with the floor's before timing (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -243,6 +244,17 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 
 	g := bench.NewGenerator(*seed, sz)
+	var checked []string
+	if *checks > 0 {
+		checked, err = bench.Check(ctx, ts, qs, g, *seed, *checks)
+		for _, l := range checked {
+			fmt.Fprintf(stderr, "run: check %s\n", l)
+		}
+		if err != nil {
+			return fmt.Errorf("answers differ, nothing timed (-check 0 times anyway): %w", err)
+		}
+	}
+	loadStart := bench.LoadAverage()
 	started := time.Now()
 	res, err := bench.Run(ctx, bench.Config{
 		Targets: ts, Queries: qs, Concurrency: levels, Duration: *duration, Rounds: *rounds,
@@ -256,7 +268,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Date: started.UTC(), Command: commandLine(args), Machine: bench.ThisMachine(),
 		Size: sz, Seed: *seed, Duration: duration.String(), Rounds: *rounds, Warmup: warmup.String(),
 		Targets: names, Concurrency: levels, Queries: map[string]string{}, PeakRSSMiB: map[string]float64{},
-		Note: *note, Results: res,
+		Note: *note, Checks: checked, LoadStart: loadStart, LoadEnd: bench.LoadAverage(), Results: res,
 	}
 	for _, q := range qs {
 		rep.Queries[q.Name] = q.Title

@@ -57,17 +57,24 @@ type gqlResponse struct {
 // Do implements Target. A response with errors, without data or with a
 // status other than 200 is an error.
 func (t *GraphQLTarget) Do(ctx context.Context, q *Query, p Params) (int, error) {
+	_, rt, err := t.do(ctx, q, p)
+	return rt, err
+}
+
+// do sends one request and returns its data and the round trips the
+// target reported (-1 for none).
+func (t *GraphQLTarget) do(ctx context.Context, q *Query, p Params) (json.RawMessage, int, error) {
 	vars := p.C2C
 	if t.Peer {
 		vars = p.Peer
 	}
 	body, err := json.Marshal(map[string]any{"query": t.Docs[q.Name], "variables": vars})
 	if err != nil {
-		return -1, fmt.Errorf("encode request: %w", err)
+		return nil, -1, fmt.Errorf("encode request: %w", err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, bytes.NewReader(body))
 	if err != nil {
-		return -1, fmt.Errorf("new request: %w", err)
+		return nil, -1, fmt.Errorf("new request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, vs := range t.Header {
@@ -77,28 +84,28 @@ func (t *GraphQLTarget) Do(ctx context.Context, q *Query, p Params) (int, error)
 	}
 	resp, err := t.Client.Do(req)
 	if err != nil {
-		return -1, err
+		return nil, -1, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return -1, fmt.Errorf("read response: %w", err)
+		return nil, -1, fmt.Errorf("read response: %w", err)
 	}
 	var r gqlResponse
 	if err := json.Unmarshal(b, &r); err != nil {
-		return -1, fmt.Errorf("status %d, body not JSON: %.200s", resp.StatusCode, b)
+		return nil, -1, fmt.Errorf("status %d, body not JSON: %.200s", resp.StatusCode, b)
 	}
 	rt := -1
 	if r.Extensions.RoundTrips != nil {
 		rt = *r.Extensions.RoundTrips
 	}
 	if len(r.Errors) > 0 {
-		return rt, fmt.Errorf("graphql error: %s", r.Errors[0].Message)
+		return nil, rt, fmt.Errorf("graphql error: %s", r.Errors[0].Message)
 	}
 	if resp.StatusCode != http.StatusOK || len(r.Data) == 0 || string(r.Data) == "null" {
-		return rt, fmt.Errorf("status %d without data", resp.StatusCode)
+		return nil, rt, fmt.Errorf("status %d without data", resp.StatusCode)
 	}
-	return rt, nil
+	return r.Data, rt, nil
 }
 
 // FloorTarget runs the floor's Cypher.

@@ -37,7 +37,29 @@ type Report struct {
 	// process, by the name it was given.
 	PeakRSSMiB map[string]float64 `json:"peakRssMiB"`
 	Note       string             `json:"note,omitempty"`
-	Results    *Results           `json:"results"`
+	// Checks says which answers were compared with the floor's before
+	// timing (see Check).
+	Checks []string `json:"checks,omitempty"`
+	// LoadStart and LoadEnd are the machine's load averages (1, 5 and 15
+	// minutes, from /proc/loadavg) when the run started and ended: other
+	// work on the machine shows here.
+	LoadStart string   `json:"loadStart,omitempty"`
+	LoadEnd   string   `json:"loadEnd,omitempty"`
+	Results   *Results `json:"results"`
+}
+
+// LoadAverage returns the 1, 5 and 15 minute load averages of the machine
+// as "1.00 0.50 0.25", or "" where /proc/loadavg cannot be read.
+func LoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // Machine describes where a run happened.
@@ -176,6 +198,16 @@ func (r *Report) Markdown(w io.Writer) {
 	p("- date: %s\n- machine: %s, %d cores, %d GiB, %s, %s\n- command: `%s`\n- per cell: %s measured in %d interleaved rounds after a %s warm-up; seed %d\n\n",
 		r.Date.Format("2006-01-02 15:04 MST"), r.Machine.CPU, r.Machine.Cores, r.Machine.MemGiB, r.Machine.OS, r.Machine.Go,
 		r.Command, r.Duration, r.Rounds, r.Warmup, r.Seed)
+	if r.LoadStart != "" || r.LoadEnd != "" {
+		p("Load average (1, 5, 15 min) at the start: %s; at the end: %s.\n\n", r.LoadStart, r.LoadEnd)
+	}
+	if len(r.Checks) > 0 {
+		p("Answers checked against the floor before timing:\n\n")
+		for _, c := range r.Checks {
+			p("- %s\n", c)
+		}
+		p("\n")
+	}
 	p("Queries: ")
 	for i, q := range r.workloads() {
 		if i > 0 {
