@@ -777,7 +777,7 @@ func (r *queryResolver) Centrality(ctx context.Context, measure analysis.Measure
 		if err := r.checkPairWork(g, measure); err != nil {
 			return nil, err
 		}
-		s, err := analysis.Compute(g, measure)
+		s, err := analysis.ComputeContext(ctx, g, measure)
 		if err != nil {
 			return nil, err
 		}

@@ -20,7 +20,7 @@ import (
 
 // mustSample returns the path of the twin-town sample, skipping the test
 // when ../shared is not beside the repository root.
-func mustSample(t *testing.T) string {
+func mustSample(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -45,7 +45,7 @@ func mustSample(t *testing.T) string {
 
 // mustTwinGraph imports the sample into a fresh SQLite store and returns
 // every exchange with its actors.
-func mustTwinGraph(t *testing.T) *c2c.Subgraph {
+func mustTwinGraph(t testing.TB) *c2c.Subgraph {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "c2c.db"))
@@ -78,7 +78,7 @@ const raceRows = 8000
 
 // mustPrefix writes the header and the first n rows of the CSV file at
 // path to a temporary file and returns its path.
-func mustPrefix(t *testing.T, path string, n int) string {
+func mustPrefix(t testing.TB, path string, n int) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
