@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/server"
@@ -64,7 +65,7 @@ func TestGraphQLRoundTripsBoundedByDepth(t *testing.T) {
 	if _, err := s.Import(t.Context(), b); err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	srv := server.New(s, server.Config{Debug: true, MaxComplexity: 100_000_000}, slog.New(slog.DiscardHandler))
+	srv := server.New(s, server.Config{Debug: true, MaxComplexity: 100_000_000, RequestTimeout: 5 * time.Minute}, slog.New(slog.DiscardHandler))
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	ref := newBatchRef(b)
