@@ -26,6 +26,10 @@ const (
 // internalMessage replaces the message of every internal error.
 const internalMessage = "internal error"
 
+// timedOutMessage is shown when the request's deadline passed or the client
+// went away.
+const timedOutMessage = "the request timed out or was cancelled"
+
 // ErrorPresenter returns the presenter that turns errors into GraphQL
 // errors: domain errors get extensions.code from their kind and
 // extensions.field when they name one; a bad argument value (a malformed
@@ -54,6 +58,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &de) {
 			kind := de.Kind
 			out.Extensions["code"] = kind.String()
+			if kind == c2c.KindInternal && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+				// A store that wrapped the request's own deadline: not a bug.
+				out.Extensions["code"] = c2c.KindUnavailable.String()
+				out.Message = timedOutMessage
+				return &out
+			}
 			if kind == c2c.KindInternal {
 				logInternal(ctx, log, err)
 				out.Message = internalMessage
@@ -84,7 +94,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			out.Extensions["code"] = c2c.KindUnavailable.String()
-			out.Message = "the request timed out or was cancelled"
+			out.Message = timedOutMessage
 			return &out
 		}
 		logInternal(ctx, log, err)

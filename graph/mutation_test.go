@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -219,5 +220,23 @@ func TestPanicsAreHidden(t *testing.T) {
 	e := mustFail(t, c, `{ exchange(id: "x") { id } }`)
 	if code(e) != "INTERNAL" || e.Message != "internal error" {
 		t.Errorf("error = %+v, want INTERNAL internal error", e)
+	}
+}
+
+// timingOutStore fails reads the way a store wraps a passed deadline.
+type timingOutStore struct{ c2c.Store }
+
+func (timingOutStore) ActorsByIDs(context.Context, []string) ([]*c2c.Actor, error) {
+	return nil, c2c.Internal("actors", fmt.Errorf("query: %w", context.DeadlineExceeded))
+}
+
+func TestTimeoutsAreUnavailableNotInternal(t *testing.T) {
+	c := newClient(t, timingOutStore{Store: mustDemoStore(t)})
+	e := mustFail(t, c, `{ actor(id: "ethekwini") { id } }`)
+	if got, want := code(e), "UNAVAILABLE"; got != want {
+		t.Errorf("code = %q, want %q (message %q)", got, want, e.Message)
+	}
+	if !strings.Contains(e.Message, "timed out") {
+		t.Errorf("message %q does not say the request timed out", e.Message)
 	}
 }
