@@ -113,10 +113,34 @@ func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	}
 }
 
-// edges returns the subgraph of the exchanges f selects; KindInvalid
-// naming "filter" when more than the analysis limit match. The count is
-// asked first so that an over-wide filter costs a count, not a load.
+// edges returns the subgraph of the exchanges f selects, from the cache
+// under the same rules as cached results (a write through the API drops
+// it; otherwise it lives for the TTL), so that path questions asked one
+// after another do not each load the graph. Analyses only read it.
 func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	if r.Cache == nil {
+		return r.loadEdges(ctx, f)
+	}
+	key := analysis.Key("edges", f)
+	if e, ok := r.Cache.Get(key); ok {
+		if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
+			return ce.v.(*c2c.Subgraph), nil
+		}
+	}
+	version, at := r.Cache.Version(), r.now()
+	g, err := r.loadEdges(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	r.Cache.Put(key, version, cacheEntry{v: g, at: at})
+	return g, nil
+}
+
+// loadEdges reads the subgraph of the exchanges f selects from the store;
+// KindInvalid naming "filter" when more than the analysis limit match. The
+// count is asked first so that an over-wide filter costs a count, not a
+// load.
+func (r *Resolver) loadEdges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
 	limit := r.MaxEdges
 	if limit <= 0 {
 		limit = DefaultMaxEdges
