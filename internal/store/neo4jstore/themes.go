@@ -36,6 +36,28 @@ func (s *Store) Themes(ctx context.Context) ([]c2c.ThemeCount, error) {
 	return out, nil
 }
 
+// themeVocabulary lists the themes alone: one label scan over the (small)
+// vocabulary, no pass over the exchanges.
+const themeVocabulary = `MATCH (t:Theme) RETURN t.id, t.label ORDER BY t.id`
+
+// Vocabulary returns the theme vocabulary ordered by id, without use
+// counts. Resolving theme ids to labels needs only this, and it costs one
+// scan of the Theme nodes where Themes reads every exchange.
+// KindUnavailable if Neo4j cannot be reached.
+func (s *Store) Vocabulary(ctx context.Context) ([]c2c.Theme, error) {
+	recs, err := s.read(ctx, "theme vocabulary", themeVocabulary, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]c2c.Theme, 0, len(recs))
+	for _, r := range recs {
+		id, _ := r.Values[0].(string)
+		label, _ := r.Values[1].(string)
+		out = append(out, c2c.Theme{ID: id, Label: label})
+	}
+	return out, nil
+}
+
 const upsertThemes = `UNWIND $rows AS r
 MERGE (t:Theme {id: r.id})
 SET t.label = r.label`
