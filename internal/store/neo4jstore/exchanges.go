@@ -254,10 +254,11 @@ const (
 	// upsertExchanges replaces each exchange by id: a relationship cannot
 	// change its ends, so the old one is deleted and a new one created.
 	upsertExchanges = `UNWIND $rows AS r
-OPTIONAL MATCH ()-[old:EXCHANGE {id: r.id}]->() USING INDEX old:EXCHANGE(id)
+OPTIONAL MATCH ()-[old:EXCHANGE {id: r.id}]->() USING INDEX SEEK old:EXCHANGE(id)
 DELETE old
 WITH r
-MATCH (s:Actor {id: r.source}), (t:Actor {id: r.target})
+MATCH (s:Actor {id: r.source}) USING INDEX SEEK s:Actor(id)
+MATCH (t:Actor {id: r.target}) USING INDEX SEEK t:Actor(id)
 CREATE (s)-[x:EXCHANGE]->(t)
 SET x = r.props
 RETURN count(x)`

@@ -22,29 +22,47 @@ const importTxTimeout = 10 * time.Minute
 const maxImportErrors = 100
 
 // Import queries. Nodes first, then the relationships that need them, so
-// an item may name another that comes later in the batch.
+// an item may name another that comes later in the batch. Ids the
+// database does not hold yet are written with CREATE, which needs no
+// lookup or lock of an old item; the rest are replaced.
 const (
 	importReadActors = `UNWIND $ids AS id
-MATCH (a:Actor {id: id}) USING INDEX a:Actor(id)
+MATCH (a:Actor {id: id}) USING INDEX SEEK a:Actor(id)
 RETURN ` + actorMap + ` AS a`
 	importReadExchanges = `UNWIND $ids AS id
-MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor) USING INDEX x:EXCHANGE(id)
+MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor) USING INDEX SEEK x:EXCHANGE(id)
 RETURN ` + exchangeMap + ` AS x`
 	importReadMemberships = `UNWIND $ids AS id
-MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor) USING INDEX m:MEMBER_OF(id)
+MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor) USING INDEX SEEK m:MEMBER_OF(id)
 RETURN ` + membershipMap + ` AS m`
 	importReadThemes = `MATCH (t:Theme) RETURN t.id, t.label`
 	createExchanges  = `UNWIND $rows AS r
-MATCH (s:Actor {id: r.source}), (t:Actor {id: r.target})
+MATCH (s:Actor {id: r.source}) USING INDEX SEEK s:Actor(id)
+MATCH (t:Actor {id: r.target}) USING INDEX SEEK t:Actor(id)
 CREATE (s)-[x:EXCHANGE]->(t)
-SET x = r.props
-RETURN count(x)`
+SET x = r.props`
 	createMemberships = `UNWIND $rows AS r
-MATCH (ma:Actor {id: r.actor}), (mo:Actor {id: r.org})
+MATCH (ma:Actor {id: r.actor}) USING INDEX SEEK ma:Actor(id)
+MATCH (mo:Actor {id: r.org}) USING INDEX SEEK mo:Actor(id)
 WHERE mo:Organisation
 CREATE (ma)-[m:MEMBER_OF]->(mo)
-SET m = r.props
-RETURN count(m)`
+SET m = r.props`
+	// Labels cannot be parameters: one statement per kind.
+	createCities = `UNWIND $rows AS r
+CREATE (a:Actor:City)
+SET a = r.props`
+	createRegions = `UNWIND $rows AS r
+CREATE (a:Actor:Region)
+SET a = r.props`
+	createOrganisations = `UNWIND $rows AS r
+CREATE (a:Actor:Organisation)
+SET a = r.props`
+	// linkNewRegions places new actors: they have no old region to drop.
+	linkNewRegions = `UNWIND $rows AS r
+MATCH (a:Actor {id: r.id}) USING INDEX SEEK a:Actor(id)
+MATCH (reg:Actor {id: r.regionId}) USING INDEX SEEK reg:Actor(id)
+WHERE reg:Region
+CREATE (a)-[:IN_REGION]->(reg)`
 	importActorNodes = `UNWIND $rows AS r
 MERGE (a:Actor {id: r.id})
 SET a = r.props
@@ -53,12 +71,13 @@ FOREACH (_ IN CASE WHEN r.region THEN [1] ELSE [] END | SET a:Region)
 FOREACH (_ IN CASE WHEN r.org THEN [1] ELSE [] END | SET a:Organisation)
 RETURN count(a)`
 	importActorRegions = `UNWIND $rows AS r
-MATCH (a:Actor {id: r.id})
+MATCH (a:Actor {id: r.id}) USING INDEX SEEK a:Actor(id)
 OPTIONAL MATCH (a)-[old:IN_REGION]->()
 DELETE old
 WITH DISTINCT a, r
 CALL (a, r) {
-  MATCH (reg:Actor {id: r.regionId}) WHERE reg:Region
+  MATCH (reg:Actor {id: r.regionId}) USING INDEX SEEK reg:Actor(id)
+  WHERE reg:Region
   CREATE (a)-[:IN_REGION]->(reg)
 }
 RETURN count(a)`
@@ -69,7 +88,9 @@ RETURN count(a)`
 // together). Items apply in order, so a repeated id acts as an update of
 // the earlier one. References may point anywhere in the batch or the
 // database. Nothing is written if any item fails: KindInvalid names every
-// failing item's field (e.g. "exchanges[3].target"), up to 100 of them.
+// failing item's field (e.g. "exchanges[3].target"), up to 100 of them;
+// KindConflict if another writer creates one of the batch's new ids
+// while the import runs.
 func (s *Store) Import(ctx context.Context, b c2c.Batch) (*c2c.ImportResult, error) {
 	// Validation needs no database: do it before taking a transaction.
 	var es c2c.Errors
@@ -154,19 +175,14 @@ func (imp *importer) chunks(query string, key string, rows []any) ([]*neo4j.Reco
 	return all, nil
 }
 
-// write sends the new rows with create and the changed ones with upsert.
-func (imp *importer) write(create string, newRows []any, upsert string, changedRows []any) error {
-	if len(newRows) > 0 {
-		if _, err := imp.chunks(create, "rows", newRows); err != nil {
-			return err
-		}
+// exec writes rows with query, importChunk at a time; no rows, no
+// round trip.
+func (imp *importer) exec(query string, rows []any) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	if len(changedRows) > 0 {
-		if _, err := imp.chunks(upsert, "rows", changedRows); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := imp.chunks(query, "rows", rows)
+	return err
 }
 
 func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c.Exchange, memberships []c2c.Membership) (*c2c.ImportResult, error) {
@@ -237,6 +253,10 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 		}
 	}
 
+	oldActors := make(map[string]bool, len(actorState))
+	for id := range actorState {
+		oldActors[id] = true
+	}
 	oldExchanges := make(map[string]bool, len(exchangeState))
 	for id := range exchangeState {
 		oldExchanges[id] = true
@@ -314,7 +334,7 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 			continue
 		}
 		old, existed := exchangeState[x.ID]
-		same := existed && reflect.DeepEqual(exchangeRow(old), exchangeRow(x))
+		same := existed && sameExchange(old, x)
 		imp.count(existed, same)
 		exchangeState[x.ID] = x
 		if _, pending := writeExchanges[x.ID]; pending || !same {
@@ -340,7 +360,7 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 			continue
 		}
 		old, existed := membershipState[m.ID]
-		same := existed && reflect.DeepEqual(membershipRow(old), membershipRow(m))
+		same := existed && sameMembership(old, m)
 		imp.count(existed, same)
 		membershipState[m.ID] = m
 		if _, pending := writeMemberships[m.ID]; pending || !same {
@@ -352,56 +372,126 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 	}
 
 	// Write what changed, nodes before relationships.
-	if len(themeRows) > 0 {
-		if _, err := imp.chunks(upsertThemes, "rows", themeRows); err != nil {
-			return nil, err
-		}
+	if err := imp.exec(upsertThemes, themeRows); err != nil {
+		return nil, err
 	}
-	var actorRows []any
+	// Actors: new ones by kind, then the changed ones; regions once every
+	// node exists.
+	var changedActors, newRegionLinks []any
+	newActors := map[c2c.ActorKind][]any{}
 	for _, id := range sortedKeys(writeActors) {
-		actorRows = append(actorRows, actorRow(actorState[id]))
+		a := actorState[id]
+		row := writeRow(actorRow(a))
+		switch {
+		case oldActors[id]:
+			changedActors = append(changedActors, row)
+		default:
+			newActors[a.Kind] = append(newActors[a.Kind], row)
+			if a.RegionID != "" {
+				newRegionLinks = append(newRegionLinks, row)
+			}
+		}
 	}
-	if len(actorRows) > 0 {
-		if _, err := imp.chunks(importActorNodes, "rows", actorRows); err != nil {
+	for _, k := range []struct {
+		kind  c2c.ActorKind
+		query string
+	}{{c2c.ActorRegion, createRegions}, {c2c.ActorCity, createCities}, {c2c.ActorOrganisation, createOrganisations}} {
+		if err := imp.exec(k.query, newActors[k.kind]); err != nil {
 			return nil, err
 		}
-		if _, err := imp.chunks(importActorRegions, "rows", actorRows); err != nil {
-			return nil, err
-		}
 	}
-	// New relationships skip the lookup of an old one to replace.
+	if err := imp.exec(importActorNodes, changedActors); err != nil {
+		return nil, err
+	}
+	if err := imp.exec(importActorRegions, changedActors); err != nil {
+		return nil, err
+	}
+	if err := imp.exec(linkNewRegions, newRegionLinks); err != nil {
+		return nil, err
+	}
 	var newRows, changedRows []any
 	for _, i := range sortedIndexes(writeExchanges) {
 		id := exchanges[i].ID
-		if _, existed := oldExchanges[id]; existed {
-			changedRows = append(changedRows, exchangeRow(exchangeState[id]))
+		row := writeRow(exchangeRow(exchangeState[id]))
+		if oldExchanges[id] {
+			changedRows = append(changedRows, row)
 		} else {
-			newRows = append(newRows, exchangeRow(exchangeState[id]))
+			newRows = append(newRows, row)
 		}
 	}
-	if err := imp.write(createExchanges, newRows, upsertExchanges, changedRows); err != nil {
+	if err := imp.exec(createExchanges, newRows); err != nil {
+		return nil, err
+	}
+	if err := imp.exec(upsertExchanges, changedRows); err != nil {
 		return nil, err
 	}
 	newRows, changedRows = nil, nil
 	for _, i := range sortedIndexes(writeMemberships) {
 		id := memberships[i].ID
-		if _, existed := oldMemberships[id]; existed {
-			changedRows = append(changedRows, membershipRow(membershipState[id]))
+		row := writeRow(membershipRow(membershipState[id]))
+		if oldMemberships[id] {
+			changedRows = append(changedRows, row)
 		} else {
-			newRows = append(newRows, membershipRow(membershipState[id]))
+			newRows = append(newRows, row)
 		}
 	}
-	if err := imp.write(createMemberships, newRows, upsertMemberships, changedRows); err != nil {
+	if err := imp.exec(createMemberships, newRows); err != nil {
+		return nil, err
+	}
+	if err := imp.exec(upsertMemberships, changedRows); err != nil {
 		return nil, err
 	}
 	res := imp.res
 	return &res, nil
 }
 
+// writeRow returns row with the null properties left out: SET x = props
+// removes every property props lacks, so the item stored is the same, and
+// the statement carries and sets only the values there are.
+func writeRow(row map[string]any) map[string]any {
+	props := row["props"].(map[string]any)
+	kept := make(map[string]any, len(props))
+	for k, v := range props {
+		if v != nil {
+			kept[k] = v
+		}
+	}
+	out := make(map[string]any, len(row))
+	for k, v := range row {
+		out[k] = v
+	}
+	out["props"] = kept
+	return out
+}
+
 // sameActor reports whether two actors store the same properties and
-// region.
+// region. Every field of c2c.Actor is stored (see actorRow), so the fields
+// are compared directly, an empty list counting as none as it does once
+// stored; building rows to compare would fold every name twice.
 func sameActor(a, b *c2c.Actor) bool {
-	return reflect.DeepEqual(actorRow(a), actorRow(b))
+	x, y := *a, *b
+	x.AltNames, y.AltNames = noneIfEmpty(x.AltNames), noneIfEmpty(y.AltNames)
+	return reflect.DeepEqual(x, y)
+}
+
+// sameExchange is sameActor for exchanges (see exchangeRow).
+func sameExchange(a, b *c2c.Exchange) bool {
+	x, y := *a, *b
+	x.Themes, y.Themes = noneIfEmpty(x.Themes), noneIfEmpty(y.Themes)
+	x.Facilitators, y.Facilitators = noneIfEmpty(x.Facilitators), noneIfEmpty(y.Facilitators)
+	return reflect.DeepEqual(x, y)
+}
+
+// sameMembership is sameActor for memberships (see membershipRow).
+func sameMembership(a, b *c2c.Membership) bool {
+	return reflect.DeepEqual(*a, *b)
+}
+
+func noneIfEmpty(xs []string) []string {
+	if len(xs) == 0 {
+		return nil
+	}
+	return xs
 }
 
 func sortedIndexes(m map[string]int) []int {

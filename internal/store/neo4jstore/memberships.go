@@ -81,10 +81,11 @@ RETURN EXISTS { ()-[:MEMBER_OF {id: $id}]->() } AS taken,
   EXISTS { (:Actor {id: $actor}) } AS hasActor,
   o.kind AS orgKind`
 	upsertMemberships = `UNWIND $rows AS r
-OPTIONAL MATCH ()-[old:MEMBER_OF {id: r.id}]->() USING INDEX old:MEMBER_OF(id)
+OPTIONAL MATCH ()-[old:MEMBER_OF {id: r.id}]->() USING INDEX SEEK old:MEMBER_OF(id)
 DELETE old
 WITH r
-MATCH (ma:Actor {id: r.actor}), (mo:Actor {id: r.org})
+MATCH (ma:Actor {id: r.actor}) USING INDEX SEEK ma:Actor(id)
+MATCH (mo:Actor {id: r.org}) USING INDEX SEEK mo:Actor(id)
 WHERE mo:Organisation
 CREATE (ma)-[m:MEMBER_OF]->(mo)
 SET m = r.props
