@@ -178,13 +178,13 @@ func newLoaders(store c2c.Store) *loaders {
 	l.membersByOrg = newEdgeLoader(l, store.MembersByOrganisations, membershipEnds)
 	l.citiesByRegion = dataloadgen.NewLoader(grouped(store.CitiesByRegions), wait)
 	l.vocabulary = dataloadgen.NewLoader(func(ctx context.Context, keys []struct{}) ([]map[string]c2c.Theme, []error) {
-		ts, err := store.Themes(ctx)
+		ts, err := store.Vocabulary(ctx)
 		if err != nil {
 			return nil, []error{err}
 		}
 		m := make(map[string]c2c.Theme, len(ts))
 		for _, t := range ts {
-			m[t.ID] = t.Theme
+			m[t.ID] = t
 		}
 		out := make([]map[string]c2c.Theme, len(keys))
 		for i := range out {

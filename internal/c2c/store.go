@@ -76,6 +76,10 @@ type Store interface {
 	// Themes returns the vocabulary with the number of exchanges using each
 	// theme, ordered by id.
 	Themes(ctx context.Context) ([]ThemeCount, error)
+	// Vocabulary returns the themes without counting their use, ordered by
+	// id: what resolving theme ids to labels needs, at a cost that does not
+	// grow with the number of exchanges.
+	Vocabulary(ctx context.Context) ([]Theme, error)
 	// UpsertTheme adds a theme or changes its label.
 	UpsertTheme(ctx context.Context, t Theme) (*Theme, error)
 

@@ -34,6 +34,29 @@ func (s *Store) Themes(ctx context.Context) ([]c2c.ThemeCount, error) {
 	return out, nil
 }
 
+const vocabularySQL = `SELECT id, label FROM themes ORDER BY id`
+
+// Vocabulary returns the themes without use counts, ordered by id.
+func (s *Store) Vocabulary(ctx context.Context) ([]c2c.Theme, error) {
+	rows, err := query(ctx, s.reader, "vocabulary", vocabularySQL)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []c2c.Theme
+	for rows.Next() {
+		var t c2c.Theme
+		if err := rows.Scan(&t.ID, &t.Label); err != nil {
+			return nil, dbError("vocabulary", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError("vocabulary", err)
+	}
+	return out, nil
+}
+
 const upsertThemeSQL = `INSERT INTO themes (id, label) VALUES (?, ?)
 	ON CONFLICT (id) DO UPDATE SET label = excluded.label`
 

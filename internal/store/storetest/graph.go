@@ -46,6 +46,16 @@ func testReads(t *testing.T, s c2c.Store, m *model, p readParams) {
 		if diff := cmp.Diff(m.themeCounts(), got, cmpOpts...); diff != "" {
 			t.Errorf("Themes (-want +got):\n%s", diff)
 		}
+		// The vocabulary is the same list without the counts.
+		voc, err := s.Vocabulary(t.Context())
+		mustNoError(t, "vocabulary", err)
+		want := []c2c.Theme{}
+		for _, tc := range m.themeCounts() {
+			want = append(want, tc.Theme)
+		}
+		if diff := cmp.Diff(want, voc, cmpOpts...); diff != "" {
+			t.Errorf("Vocabulary (-want +got):\n%s", diff)
+		}
 	})
 	t.Run("Neighbourhood", func(t *testing.T) { testNeighbourhood(t, s, m) })
 	t.Run("Edges", func(t *testing.T) {
