@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -205,51 +207,154 @@ type cityRef struct {
 // ones with stable ids.
 type twinResolver struct {
 	byKey   map[string][]*cityRef // cc|folded name → candidates, existing first
-	taken   map[string]bool       // ids in use: every stored actor and each created city
+	taken   map[string]bool       // ids in use: stored actors known to clash and each city
 	created []*cityRef
 	matched map[string]bool
 }
 
-// loadCities reads every existing city of the given countries and indexes
-// it under each of its names. It pages through all actors in id order with
-// no filter, keeping the cities of those countries here: a country-list
-// filter would cost the store a scan per page, while id-ordered pages are
-// index seeks.
-func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*twinResolver, error) {
-	tr := &twinResolver{byKey: map[string][]*cityRef{}, taken: map[string]bool{}, matched: map[string]bool{}}
-	if len(ccs) == 0 {
-		return tr, nil
+// cityIndex holds the stored cities of a file's countries under each of
+// their names.
+type cityIndex struct {
+	byKey map[string][]*cityRef // cc|folded name → stored cities in id order
+	ids   map[string]bool       // their ids
+}
+
+// loadCities reads the stored cities of the given countries, one country
+// at a time in id order, and indexes each under each of its names. A
+// country's pages cost the store an index seek on the country and a sort
+// of that country's cities; paging through every actor instead costs a
+// pass over all of them per page. A few countries load at once, to
+// overlap the round trips.
+func loadCities(ctx context.Context, st c2c.Store, ccs []string) (*cityIndex, error) {
+	cities := make([][]*c2c.Actor, len(ccs))
+	errs := make([]error, len(ccs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cityLoaders, len(ccs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				cities[i], errs[i] = countryCities(ctx, st, ccs[i])
+			}
+		}()
 	}
-	want := make(map[string]bool, len(ccs))
-	for _, cc := range ccs {
-		want[cc] = true
+	for i := range ccs {
+		next <- i
 	}
-	q := c2c.ActorQuery{Order: c2c.OrderIDAsc, First: c2c.MaxPageSize}
+	close(next)
+	wg.Wait()
+	ix := &cityIndex{byKey: map[string][]*cityRef{}, ids: map[string]bool{}}
+	for i := range ccs {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("load cities: %w", errs[i])
+		}
+		for _, a := range cities[i] {
+			ix.add(a)
+		}
+	}
+	return ix, nil
+}
+
+// cityLoaders is how many countries loadCities reads at once.
+const cityLoaders = 4
+
+// countryCities returns the stored cities of one country in id order.
+func countryCities(ctx context.Context, st c2c.Store, cc string) ([]*c2c.Actor, error) {
+	q := c2c.ActorQuery{
+		Filter: c2c.ActorFilter{Kinds: []c2c.ActorKind{c2c.ActorCity}, Countries: []string{cc}},
+		Order:  c2c.OrderIDAsc, First: c2c.MaxPageSize,
+	}
+	var out []*c2c.Actor
 	for {
 		page, err := st.Actors(ctx, q)
 		if err != nil {
-			return nil, fmt.Errorf("load cities: %w", err)
+			return nil, err
 		}
-		for _, a := range page.Actors {
-			tr.taken[a.ID] = true
-			if a.Kind != c2c.ActorCity || !want[a.Country] {
-				continue
-			}
-			ref := &cityRef{id: a.ID, name: a.Name, cc: a.Country, coords: a.Coords, existing: true}
-			seen := map[string]bool{}
-			for _, n := range a.Names() {
-				k := a.Country + "|" + c2c.Fold(n)
-				if !seen[k] {
-					seen[k] = true
-					tr.byKey[k] = append(tr.byKey[k], ref)
-				}
-			}
-		}
+		out = append(out, page.Actors...)
 		if !page.HasNext || len(page.Actors) == 0 {
-			return tr, nil
+			return out, nil
 		}
 		c := c2c.ActorCursor(q.Order, page.Actors[len(page.Actors)-1])
 		q.After = &c
+	}
+}
+
+func (ix *cityIndex) add(a *c2c.Actor) {
+	ix.ids[a.ID] = true
+	ref := &cityRef{id: a.ID, name: a.Name, cc: a.Country, coords: a.Coords, existing: true}
+	seen := map[string]bool{}
+	for _, n := range a.Names() {
+		k := a.Country + "|" + c2c.Fold(n)
+		if !seen[k] {
+			seen[k] = true
+			ix.byKey[k] = append(ix.byKey[k], ref)
+		}
+	}
+}
+
+// resolver returns a resolver over the stored cities that treats the
+// cities' ids and clashes as taken.
+func (ix *cityIndex) resolver(clashes map[string]bool) *twinResolver {
+	tr := &twinResolver{
+		byKey:   make(map[string][]*cityRef, len(ix.byKey)),
+		taken:   make(map[string]bool, len(ix.ids)+len(clashes)),
+		matched: map[string]bool{},
+	}
+	for k, refs := range ix.byKey {
+		tr.byKey[k] = slices.Clone(refs)
+	}
+	for id := range ix.ids {
+		tr.taken[id] = true
+	}
+	for id := range clashes {
+		tr.taken[id] = true
+	}
+	return tr
+}
+
+// clashCheckChunk bounds the ids of new cities sent in one ActorsByIDs
+// call.
+const clashCheckChunk = 5000
+
+// resolveTwins resolves both sides of every row. A new city's id must not
+// be any stored actor's, of whatever kind or country: the ids the
+// resolution creates are looked up in the store, and if some are taken it
+// runs again knowing them, until every created id is free. Each run
+// decides as one knowing every stored id would (the ids it skips are
+// taken, the ids it picks are free), so the outcome is the same.
+func resolveTwins(ctx context.Context, st c2c.Store, rows []twinRow, ix *cityIndex) (*twinResolver, [][2]*cityRef, error) {
+	clashes, free := map[string]bool{}, map[string]bool{}
+	for {
+		tr := ix.resolver(clashes)
+		sides := make([][2]*cityRef, len(rows))
+		for i, r := range rows {
+			sides[i] = [2]*cityRef{tr.resolve(r.sides[0], r.line), tr.resolve(r.sides[1], r.line)}
+		}
+		var ids []string
+		for _, c := range tr.created {
+			if !free[c.id] {
+				ids = append(ids, c.id)
+			}
+		}
+		found := false
+		for i := 0; i < len(ids); i += clashCheckChunk {
+			part := ids[i:min(i+clashCheckChunk, len(ids))]
+			as, err := st.ActorsByIDs(ctx, part)
+			if err != nil {
+				return nil, nil, fmt.Errorf("check new city ids: %w", err)
+			}
+			for j, a := range as {
+				if a != nil {
+					clashes[part[j]], found = true, true
+				} else {
+					free[part[j]] = true
+				}
+			}
+		}
+		if !found {
+			return tr, sides, nil
+		}
 	}
 }
 
@@ -312,7 +417,7 @@ func distanceKm(a, b c2c.Coordinates) float64 {
 }
 
 // newID returns "<cc>-<slug>", or with "-2", "-3", … when that is taken
-// by any actor (taken holds every stored id, see loadCities).
+// by any actor (see resolveTwins).
 func (tr *twinResolver) newID(s twinSide) string {
 	base := baseID(s)
 	for n := 1; ; n++ {
@@ -379,14 +484,18 @@ func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, 
 			}
 		}
 	}
-	tr, err := loadCities(ctx, st, ccs)
+	ix, err := loadCities(ctx, st, ccs)
+	if err != nil {
+		return rep, err
+	}
+	tr, sides, err := resolveTwins(ctx, st, rows, ix)
 	if err != nil {
 		return rep, err
 	}
 	pairs := map[string]*twinPair{}
 	var order []*twinPair
-	for _, r := range rows {
-		a, b := tr.resolve(r.sides[0], r.line), tr.resolve(r.sides[1], r.line)
+	for i, r := range rows {
+		a, b := sides[i][0], sides[i][1]
 		if a == b {
 			rep.reject(Rejection{Line: r.line, Field: "city2", Code: CodeSameCity,
 				Reason: fmt.Sprintf("%q names the same city as city1 (%s)", r.sides[1].name, a.id)})
