@@ -10,7 +10,7 @@ import (
 )
 
 const actorsByIDs = `UNWIND $ids AS id
-MATCH (a:Actor {id: id}) USING INDEX a:Actor(id)
+MATCH (a:Actor {id: id}) USING INDEX SEEK a:Actor(id)
 RETURN ` + actorMap + ` AS a`
 
 // ActorsByIDs returns the actors with the given ids in order, nil for a
@@ -155,7 +155,7 @@ func pageSize(n int) int {
 }
 
 const citiesByRegions = `UNWIND $ids AS rid
-MATCH (r:Actor {id: rid})<-[:IN_REGION]-(a:City) USING INDEX r:Actor(id)
+MATCH (r:Actor {id: rid})<-[:IN_REGION]-(a:City) USING INDEX SEEK r:Actor(id)
 WITH rid, a ORDER BY a.nameKey, a.id
 RETURN rid, ` + actorMap + ` AS a`
 

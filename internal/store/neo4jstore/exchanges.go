@@ -33,7 +33,7 @@ const exchangeWhere = `WHERE ($kinds IS NULL OR x.kind IN $kinds)
 
 // Anchors bind x, s and t, starting from an index when a filter allows.
 const (
-	exchangeAnchorActor     = `MATCH (c:Actor {id: $actor})-[x:EXCHANGE]-(:Actor) USING INDEX c:Actor(id) WITH x, startNode(x) AS s, endNode(x) AS t `
+	exchangeAnchorActor     = `MATCH (c:Actor {id: $actor})-[x:EXCHANGE]-(:Actor) USING INDEX SEEK c:Actor(id) WITH x, startNode(x) AS s, endNode(x) AS t `
 	exchangeAnchorProgramme = `MATCH (s:Actor)-[x:EXCHANGE]->(t:Actor) WHERE x.programme = $programme WITH x, s, t `
 	exchangeAnchorEvent     = `MATCH (s:Actor)-[x:EXCHANGE]->(t:Actor) WHERE x.event = $event WITH x, s, t `
 	exchangeAnchorWindow    = `MATCH (s:Actor)-[x:EXCHANGE]->(t:Actor) WHERE x.lo <= $to AND x.hi >= $from WITH x, s, t `
@@ -105,7 +105,7 @@ func exchangeFilterParams(f c2c.ExchangeFilter) (anchor string, p map[string]any
 }
 
 const exchangesByIDs = `UNWIND $ids AS id
-MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor) USING INDEX x:EXCHANGE(id)
+MATCH (s:Actor)-[x:EXCHANGE {id: id}]->(t:Actor) USING INDEX SEEK x:EXCHANGE(id)
 RETURN ` + exchangeMap + ` AS x`
 
 // ExchangesByIDs returns the exchanges with the given ids in order, nil for
@@ -214,7 +214,7 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 // exchangesByActors binds, for each centre id cid, the exchanges at it that
 // match the filter, with the other end o.
 const exchangesByActorsMatch = `UNWIND $ids AS cid
-MATCH (c:Actor {id: cid})-[x:EXCHANGE]-(o:Actor) USING INDEX c:Actor(id)
+MATCH (c:Actor {id: cid})-[x:EXCHANGE]-(o:Actor) USING INDEX SEEK c:Actor(id)
 WITH cid, o, x, startNode(x) AS s, endNode(x) AS t
 `
 

@@ -58,7 +58,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*c2c.Sear
 // neighbourLevel returns the actors one hop from the frontier over matching
 // exchanges that are not yet seen, ordered by id.
 const neighbourLevel = `UNWIND $frontier AS fid
-MATCH (c:Actor {id: fid})-[x:EXCHANGE]-(o:Actor) USING INDEX c:Actor(id)
+MATCH (c:Actor {id: fid})-[x:EXCHANGE]-(o:Actor) USING INDEX SEEK c:Actor(id)
 WITH o, x, startNode(x) AS s, endNode(x) AS t
 ` + exchangeWhere + `WITH DISTINCT o.id AS oid
 WHERE NOT oid IN $seen
@@ -66,7 +66,7 @@ RETURN oid ORDER BY oid`
 
 // edgesAmong returns the matching exchanges with both ends in $ids.
 const edgesAmong = `UNWIND $ids AS sid
-MATCH (s:Actor {id: sid})-[x:EXCHANGE]->(t:Actor) USING INDEX s:Actor(id)
+MATCH (s:Actor {id: sid})-[x:EXCHANGE]->(t:Actor) USING INDEX SEEK s:Actor(id)
 WHERE t.id IN $ids
 WITH x, s, t
 ` + exchangeWhere + `WITH x, s, t ORDER BY x.id

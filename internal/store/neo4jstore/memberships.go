@@ -9,7 +9,7 @@ import (
 )
 
 const membershipsByIDs = `UNWIND $ids AS id
-MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor) USING INDEX m:MEMBER_OF(id)
+MATCH (ma:Actor)-[m:MEMBER_OF {id: id}]->(mo:Actor) USING INDEX SEEK m:MEMBER_OF(id)
 RETURN ` + membershipMap + ` AS m`
 
 // MembershipsByIDs returns the memberships with the given ids in order, nil
@@ -38,7 +38,7 @@ func (s *Store) MembershipsByIDs(ctx context.Context, ids []string) ([]*c2c.Memb
 }
 
 const membershipsByActors = `UNWIND $ids AS cid
-MATCH (ma:Actor {id: cid})-[m:MEMBER_OF]->(mo:Actor) USING INDEX ma:Actor(id)
+MATCH (ma:Actor {id: cid})-[m:MEMBER_OF]->(mo:Actor) USING INDEX SEEK ma:Actor(id)
 WITH cid, m, ma, mo ORDER BY cid, coalesce(m.sinceKey, ` + unknownSince + `), mo.id, m.id
 RETURN cid, ` + membershipMap + ` AS m`
 
@@ -49,7 +49,7 @@ func (s *Store) MembershipsByActors(ctx context.Context, actorIDs []string) (map
 }
 
 const membersByOrganisations = `UNWIND $ids AS cid
-MATCH (ma:Actor)-[m:MEMBER_OF]->(mo:Actor {id: cid}) USING INDEX mo:Actor(id)
+MATCH (ma:Actor)-[m:MEMBER_OF]->(mo:Actor {id: cid}) USING INDEX SEEK mo:Actor(id)
 WITH cid, m, ma, mo ORDER BY cid, coalesce(m.sinceKey, ` + unknownSince + `), ma.id, m.id
 RETURN cid, ` + membershipMap + ` AS m`
 
