@@ -60,6 +60,9 @@ func run(ctx context.Context, e *env) error {
 }
 
 func dispatch(ctx context.Context, e *env) error {
+	if err := checkEnv(e.getenv); err != nil {
+		return err
+	}
 	if len(e.args) == 0 {
 		fmt.Fprintln(e.stderr, usage)
 		return usageError{"no command given"}
@@ -147,6 +150,39 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 	default:
 		return nil, usageError{fmt.Sprintf("-store: %q is not sqlite or neo4j", sf.kind)}
 	}
+}
+
+// Environment variables with typed values; checkEnv rejects a malformed one
+// by name instead of letting it fall back to the default unnoticed.
+var (
+	durationEnv = []string{"C2C_CONNECT_TIMEOUT", "C2C_REQUEST_TIMEOUT", "C2C_NEO4J_ACQUIRE_TIMEOUT", "C2C_NEO4J_TX_TIMEOUT", "C2C_CACHE_TTL"}
+	intEnv      = []string{"C2C_MAX_DEPTH", "C2C_MAX_COMPLEXITY", "C2C_MAX_BODY", "C2C_MAX_GRAPH_EDGES", "C2C_MAX_PAIR_WORK", "C2C_NEO4J_MAX_POOL"}
+	boolEnv     = []string{"C2C_DEMO", "C2C_DEBUG"}
+)
+
+func checkEnv(getenv func(string) string) error {
+	for _, k := range durationEnv {
+		if v := getenv(k); v != "" {
+			if d, err := time.ParseDuration(v); err != nil || d < 0 {
+				return usageError{fmt.Sprintf("%s: %q is not a duration such as 10s or 2m", k, v)}
+			}
+		}
+	}
+	for _, k := range intEnv {
+		if v := getenv(k); v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < 0 {
+				return usageError{fmt.Sprintf("%s: %q is not a whole number", k, v)}
+			}
+		}
+	}
+	for _, k := range boolEnv {
+		switch strings.ToLower(getenv(k)) {
+		case "", "1", "true", "yes", "on", "0", "false", "no", "off":
+		default:
+			return usageError{fmt.Sprintf("%s: %q is not true or false", k, getenv(k))}
+		}
+	}
+	return nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

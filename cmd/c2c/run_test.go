@@ -144,3 +144,19 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("version printed %q", out.String())
 	}
 }
+
+func TestMalformedEnvironmentIsRejectedByName(t *testing.T) {
+	for k, v := range map[string]string{"C2C_REQUEST_TIMEOUT": "ten seconds", "C2C_MAX_DEPTH": "-3", "C2C_DEMO": "maybe"} {
+		getenv := func(key string) string {
+			if key == k {
+				return v
+			}
+			return ""
+		}
+		err := run(context.Background(), &env{args: []string{"version"}, getenv: getenv, stdout: io.Discard, stderr: io.Discard})
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: run = %v, want a usage error naming %s", k, v, err, k)
+		}
+	}
+}
