@@ -47,6 +47,13 @@ type Store interface {
 	// exchanges matching f, ordered by exchange count descending, then
 	// partner name and id.
 	PartnersByActors(ctx context.Context, actorIDs []string, f ExchangeFilter) (map[string][]*Partner, error)
+	// Adjacent returns, for each actor id with any, the exchanges matching
+	// f at either of its ends seen from it (Adjacency), ordered by start
+	// (unknown last), then exchange id: what a path search that expands
+	// the graph a frontier at a time reads, found through the index on the
+	// exchanges' ends in one round trip. Missing actors and actors without
+	// matching exchanges have no entry. KindInvalid for a bad filter.
+	Adjacent(ctx context.Context, ids []string, f ExchangeFilter) (map[string][]Adjacency, error)
 	// CreateExchange stores a new exchange; KindConflict if the id is taken,
 	// KindInvalid naming the field if an end or facilitator is missing or a
 	// theme is not in the vocabulary.

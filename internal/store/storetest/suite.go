@@ -38,11 +38,13 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 		s := open(t)
 		m := mustLoadByCreate(t, s, handBatch())
 		testReads(t, s, m, readParams{actorPage: 3, exchangePage: 4})
+		t.Run("Adjacent", func(t *testing.T) { testAdjacent(t, s, m) })
 	})
 	t.Run("Generated", func(t *testing.T) {
 		s := open(t)
 		m, _ := mustImport(t, s, GenerateBatch(20240613, 150, 600))
 		testReads(t, s, m, readParams{actorPage: 11, exchangePage: 37})
+		t.Run("Adjacent", func(t *testing.T) { testAdjacent(t, s, m) })
 	})
 }
 
