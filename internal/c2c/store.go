@@ -104,6 +104,13 @@ type Store interface {
 	// centrality, communities, export) run over it in Go, so every store
 	// answers them alike.
 	Edges(ctx context.Context, f ExchangeFilter) (*Subgraph, error)
+	// ExchangeFacets counts the exchanges matching f by the base keys asked
+	// for, aggregating in the backend in one round trip, and returns the
+	// rows (in no particular order) with the number of matching exchanges.
+	// Breakdowns by derived keys (either end's country, M49 regions, Global
+	// South class) are computed from source and target country rows
+	// (analysis.BreakdownFacets). KindInvalid for a bad filter.
+	ExchangeFacets(ctx context.Context, f ExchangeFilter, keys FacetKeys) ([]FacetRow, int, error)
 
 	// Import upserts a batch by id in one transaction: created, updated and
 	// unchanged counts come back; nothing is written if any item fails, and
