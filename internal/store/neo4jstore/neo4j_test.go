@@ -325,6 +325,14 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	add("Exchanges by title", x+exchangeWhere+exchangesIDAsc, p, "DirectedRelationshipIndexContainsScan", "UndirectedRelationshipIndexContainsScan")
 	x, p = exchangeParams(c2c.ExchangeFilter{Programme: "AL-LAS"})
 	add("Count exchanges by programme", x+exchangeWhere+exchangesCount, p, "DirectedRelationshipIndexSeek", "UndirectedRelationshipIndexSeek")
+	// Facets over everything scan every exchange: there is nothing to
+	// anchor on. A window, a kind or an actor is an index seek.
+	x, p = exchangeFacetsQuery(c2c.ExchangeFilter{From: c2c.MustDate("2015"), To: c2c.MustDate("2016-06")}, c2c.FacetKeys{Theme: true, Kind: true})
+	add("Exchange facets in a window", x, p, "DirectedRelationshipIndexSeekByRange", "UndirectedRelationshipIndexSeekByRange")
+	x, p = exchangeFacetsQuery(c2c.ExchangeFilter{Kinds: []c2c.ExchangeKind{c2c.KindTwinning}}, c2c.FacetKeys{SourceCountry: true, TargetCountry: true})
+	add("Exchange facets by kind", x, p, "DirectedRelationshipIndexSeek", "UndirectedRelationshipIndexSeek")
+	x, p = exchangeFacetsQuery(c2c.ExchangeFilter{ActorID: "a"}, c2c.FacetKeys{Year: true})
+	add("Exchange facets of an actor", x, p, "NodeUniqueIndexSeek")
 
 	_, p = exchangeFilterParams(c2c.ExchangeFilter{})
 	p["ids"] = []any{"a"}
