@@ -3,7 +3,7 @@
 // exchanges and memberships are relationships, themes are (:Theme) nodes.
 // Constraints and indexes come from versioned migrations applied at Open.
 //
-// Reads go through neo4j.ExecuteQuery routed to readers; writes run in
+// Reads are auto-commit queries routed to readers; writes run in
 // transaction functions. Both share the driver's bookmark manager, so a read
 // sees the writes this process acknowledged, also on a cluster.
 package neo4jstore
@@ -128,19 +128,60 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// read runs one read query routed to readers and returns its records.
+// read runs one read query as an auto-commit transaction on a reader and
+// returns its records.
+//
+// An auto-commit query costs one network round trip (RUN and PULL are
+// pipelined); neo4j.ExecuteQuery's managed transaction costs two (BEGIN,
+// RUN, PULL, then COMMIT), which doubled the latency of every read. Reads
+// are idempotent, so a retryable failure (a pooled connection the server
+// dropped, a leader switch) is retried a few times with a short backoff
+// while ctx lasts; the session carries the shared bookmark manager, so a
+// read still sees the writes this process acknowledged.
 func (s *Store) read(ctx context.Context, step, query string, params map[string]any) ([]*neo4j.Record, error) {
 	c2c.CountRoundTrip(ctx, storeName)
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithReadersRouting(),
-		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
-		neo4j.ExecuteQueryWithBookmarkManager(s.driver.ExecuteQueryBookmarkManager()),
-		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.TxTimeout)),
-	)
-	if err != nil {
-		return nil, s.fail(step, err)
+	began := time.Now()
+	delay := 10 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		recs, err := s.readOnce(ctx, query, params)
+		if err == nil {
+			if took := time.Since(began); took > slowRead {
+				s.log.Debug("slow store read", "step", step, "took", took, "rows", len(recs))
+			}
+			return recs, nil
+		}
+		if attempt >= readAttempts || !neo4j.IsRetryable(err) || ctx.Err() != nil {
+			return nil, s.fail(step, err)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, s.fail(step, err)
+		case <-t.C:
+		}
+		delay *= 4
 	}
-	return res.Records, nil
+}
+
+// readAttempts bounds how often read tries a query.
+const readAttempts = 3
+
+// slowRead is the duration past which a read is logged (at debug level).
+const slowRead = 50 * time.Millisecond
+
+func (s *Store) readOnce(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName:    s.cfg.Database,
+		AccessMode:      neo4j.AccessModeRead,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+	defer session.Close(context.WithoutCancel(ctx))
+	res, err := session.Run(ctx, query, params, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
 }
 
 // write runs work in one write transaction, retried by the driver on
