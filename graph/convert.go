@@ -107,7 +107,16 @@ func (r *Resolver) checkThemes(ctx context.Context, field string, ids []string) 
 	if err != nil {
 		return err
 	}
+	refreshed := false
 	for i, id := range ids {
+		if _, ok := vocab[id]; !ok && !refreshed {
+			// The cached vocabulary may predate a theme another process
+			// added: read it again once before refusing.
+			if vocab, err = r.vocabulary(ctx, true); err != nil {
+				return err
+			}
+			refreshed = true
+		}
 		if _, ok := vocab[id]; !ok {
 			return c2c.Invalid(field+"["+strconv.Itoa(i)+"]", "%q is not in the theme vocabulary (see the themes query)", id)
 		}

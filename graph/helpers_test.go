@@ -43,7 +43,13 @@ func mustDemoStore(t *testing.T) c2c.Store {
 // the store round trips of each operation in extensions.roundTrips.
 func newClient(t *testing.T, s c2c.Store) *client.Client {
 	t.Helper()
-	srv := graph.NewServer(&graph.Resolver{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return newResolverClient(t, &graph.Resolver{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+// newResolverClient is newClient over a resolver configured by the test.
+func newResolverClient(t *testing.T, r *graph.Resolver) *client.Client {
+	t.Helper()
+	srv := graph.NewServer(r)
 	srv.AddTransport(transport.POST{})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, rt := c2c.WithRoundTrips(ctx)

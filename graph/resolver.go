@@ -41,6 +41,11 @@ type Resolver struct {
 	MaxPairWork int
 	// Now is the clock of the cache; nil means time.Now.
 	Now func() time.Time
+	// BatchWait is how long a dataloader gathers keys before it calls the
+	// store; 0 means DefaultBatchWait.
+	BatchWait time.Duration
+
+	vocab vocabCache
 }
 
 func (r *Resolver) log() *slog.Logger {

@@ -400,6 +400,7 @@ func (r *mutationResolver) UpsertTheme(ctx context.Context, input model.ThemeInp
 	if err != nil {
 		return nil, err
 	}
+	r.forgetVocabulary()
 	r.dataChanged()
 	return saved, nil
 }
@@ -454,7 +455,7 @@ func (r *organisationResolver) OrgType(ctx context.Context, obj *model.Organisat
 
 // Members is the resolver for the members field.
 func (r *organisationResolver) Members(ctx context.Context, obj *model.Organisation) ([]*c2c.Membership, error) {
-	ms, err := r.loadersFor(ctx).membersByOrg.load(ctx, obj.ID, selectedUnder(ctx, nil, membershipEndFields...))
+	ms, err := r.loadersFor(ctx).membersByOrg.load(ctx, obj.ID, endsFor(ctx, allEdges, membershipEndFields...))
 	if ms == nil && err == nil {
 		ms = []*c2c.Membership{}
 	}

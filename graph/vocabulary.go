@@ -1,0 +1,52 @@
+package graph
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// vocabCache keeps the theme vocabulary between requests. Reading it costs
+// a store round trip, and nearly every request needs it (theme labels,
+// checking the themes a filter names) while it changes only when a theme is
+// added or relabelled. upsertTheme drops it at once; a theme added by
+// another process (c2c import) is seen after the cache TTL, or at once by a
+// filter naming it, because an id missing from the cached vocabulary makes
+// checkThemes read the store again before refusing it.
+type vocabCache struct {
+	mu     sync.Mutex // held while loading, so concurrent misses share one read
+	themes map[string]c2c.Theme
+	at     time.Time
+}
+
+// vocabulary returns the theme vocabulary by id, from the cache when it is
+// younger than the TTL and fresh is false.
+func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.Theme, error) {
+	c := &r.vocab
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh && c.themes != nil && r.now().Sub(c.at) < r.cacheTTL() {
+		return c.themes, nil
+	}
+	at := r.now()
+	ts, err := r.Store.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]c2c.Theme, len(ts))
+	for _, t := range ts {
+		m[t.ID] = t
+	}
+	c.themes, c.at = m, at
+	return m, nil
+}
+
+// forgetVocabulary drops the cached vocabulary after a theme write.
+func (r *Resolver) forgetVocabulary() {
+	c := &r.vocab
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.themes = nil
+}
