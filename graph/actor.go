@@ -33,7 +33,7 @@ func (r *Resolver) actorExchanges(ctx context.Context, id string, filter *model.
 		return nil, err
 	}
 	l := r.loadersFor(ctx)
-	xs, err := l.exchangesByActor(f).load(ctx, id, selectedUnder(ctx, nil, exchangeEndFields...))
+	xs, err := l.exchangesByActor(f).load(ctx, id, endsFor(ctx, n, exchangeEndFields...))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.E
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.loadersFor(ctx).partnersByActor(f).load(ctx, id, selectedUnder(ctx, nil, "partner"))
+	ps, err := r.loadersFor(ctx).partnersByActor(f).load(ctx, id, endsFor(ctx, n, "partner"))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.E
 }
 
 func (r *Resolver) actorMemberships(ctx context.Context, id string) ([]*c2c.Membership, error) {
-	ms, err := r.loadersFor(ctx).membershipsByActor.load(ctx, id, selectedUnder(ctx, nil, membershipEndFields...))
+	ms, err := r.loadersFor(ctx).membershipsByActor.load(ctx, id, endsFor(ctx, allEdges, membershipEndFields...))
 	if ms == nil && err == nil {
 		ms = []*c2c.Membership{}
 	}
@@ -82,4 +82,13 @@ func (r *Resolver) actorByID(ctx context.Context, what, id string) (model.Actor,
 		return nil, c2c.Internal("load "+what, c2c.NotFound("actor", id))
 	}
 	return model.WrapActor(a), nil
+}
+
+// endsFor is n when the current field's selection reaches one of the end
+// fields, else 0: how many edges' far ends an edge loader should fetch.
+func endsFor(ctx context.Context, n int, fields ...string) int {
+	if selectedUnder(ctx, nil, fields...) {
+		return n
+	}
+	return 0
 }

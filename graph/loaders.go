@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,8 +14,12 @@ import (
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
-// batchWait is how long a loader collects keys before it calls the store.
-const batchWait = 10 * time.Millisecond
+// DefaultBatchWait is how long a loader collects keys before it calls the
+// store, unless Resolver.BatchWait says otherwise. The look-ahead below,
+// not the window, is what keeps round trips bounded by depth; the window
+// only gathers sibling resolvers that run at nearly the same moment, and
+// every level of a query waits for it once, so it is kept short.
+const DefaultBatchWait = time.Millisecond
 
 // loaders batches and caches the store reads of one request, so that its
 // round trips grow with its depth, not with the number of items.
@@ -29,6 +34,7 @@ const batchWait = 10 * time.Millisecond
 // whole group, so its siblings find their answer cached.
 type loaders struct {
 	store c2c.Store
+	wait  dataloadgen.Option
 
 	actors      *dataloadgen.Loader[string, *c2c.Actor]
 	exchanges   *dataloadgen.Loader[string, *c2c.Exchange]
@@ -38,7 +44,8 @@ type loaders struct {
 	membersByOrg       *edgeLoader[*c2c.Membership]
 	citiesByRegion     *dataloadgen.Loader[string, []*c2c.Actor]
 
-	// vocabulary has one key: the theme vocabulary is read once a request.
+	// vocabulary has one key: a request sees one theme vocabulary, taken
+	// from the resolver's cache (see vocabCache).
 	vocabulary *dataloadgen.Loader[struct{}, map[string]c2c.Theme]
 
 	mu                sync.Mutex
@@ -97,20 +104,30 @@ func loadGrouped[V any](ctx context.Context, l *loaders, ld *dataloadgen.Loader[
 	return ld.Load(ctx, id)
 }
 
+// allEdges asks an edge loader for the far ends of every edge (lists that
+// are not paged, such as memberships).
+const allEdges = math.MaxInt32
+
 // edgeLoader loads edge lists by actor id and, when wantEnds is set by a
 // resolver whose selection reaches the far ends, loads those ends in the
 // same batch.
 type edgeLoader[V any] struct {
 	*dataloadgen.Loader[string, []V]
-	wantEnds atomic.Bool
-	l        *loaders
+	// ends is how many of each actor's edges (from the first) have their
+	// far ends loaded with the batch: the most any caller returns.
+	ends atomic.Int64
+	l    *loaders
 }
 
-// load returns the edges of id; ends says whether the caller's selection
-// reaches the actors at their ends.
-func (e *edgeLoader[V]) load(ctx context.Context, id string, ends bool) ([]V, error) {
-	if ends {
-		e.wantEnds.Store(true)
+// load returns the edges of id; ends is how many of them (from the first)
+// the caller returns with a selection that reaches the actors at their far
+// ends, 0 if it does not reach them.
+func (e *edgeLoader[V]) load(ctx context.Context, id string, ends int) ([]V, error) {
+	for {
+		cur := e.ends.Load()
+		if int64(ends) <= cur || e.ends.CompareAndSwap(cur, int64(ends)) {
+			break
+		}
 	}
 	return loadGrouped(ctx, e.l, e.Loader, id)
 }
@@ -124,12 +141,11 @@ func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map
 		}
 		out := make([][]V, len(ids))
 		var endIDs []string
+		n := int(e.ends.Load())
 		for i, id := range ids {
 			out[i] = m[id]
-			if e.wantEnds.Load() {
-				for _, v := range m[id] {
-					endIDs = append(endIDs, ends(v)...)
-				}
+			for _, v := range m[id][:min(n, len(m[id]))] {
+				endIDs = append(endIDs, ends(v)...)
 			}
 		}
 		if len(endIDs) > 0 {
@@ -139,7 +155,7 @@ func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map
 			_, _ = l.actors.LoadAll(ctx, endIDs)
 		}
 		return out, nil
-	}, dataloadgen.WithWait(batchWait))
+	}, l.wait)
 	return e
 }
 
@@ -163,7 +179,12 @@ func partnerEnds(p *c2c.Partner) []string { return []string{p.PartnerID} }
 
 func membershipEnds(m *c2c.Membership) []string { return []string{m.ActorID, m.OrganisationID} }
 
-func newLoaders(store c2c.Store) *loaders {
+func newLoaders(r *Resolver) *loaders {
+	store := r.Store
+	batchWait := r.BatchWait
+	if batchWait <= 0 {
+		batchWait = DefaultBatchWait
+	}
 	l := &loaders{
 		store:             store,
 		exchangesByFilter: map[string]*edgeLoader[*c2c.Exchange]{},
@@ -171,6 +192,7 @@ func newLoaders(store c2c.Store) *loaders {
 		groups:            map[string]*group{},
 	}
 	wait := dataloadgen.WithWait(batchWait)
+	l.wait = wait
 	l.actors = dataloadgen.NewLoader(ordered(store.ActorsByIDs), wait)
 	l.exchanges = dataloadgen.NewLoader(ordered(store.ExchangesByIDs), wait)
 	l.memberships = dataloadgen.NewLoader(ordered(store.MembershipsByIDs), wait)
@@ -178,13 +200,9 @@ func newLoaders(store c2c.Store) *loaders {
 	l.membersByOrg = newEdgeLoader(l, store.MembersByOrganisations, membershipEnds)
 	l.citiesByRegion = dataloadgen.NewLoader(grouped(store.CitiesByRegions), wait)
 	l.vocabulary = dataloadgen.NewLoader(func(ctx context.Context, keys []struct{}) ([]map[string]c2c.Theme, []error) {
-		ts, err := store.Vocabulary(ctx)
+		m, err := r.vocabulary(ctx, false)
 		if err != nil {
 			return nil, []error{err}
-		}
-		m := make(map[string]c2c.Theme, len(ts))
-		for _, t := range ts {
-			m[t.ID] = t
 		}
 		out := make([]map[string]c2c.Theme, len(keys))
 		for i := range out {
@@ -258,7 +276,8 @@ func (l *loaders) partnersByActor(f c2c.ExchangeFilter) *edgeLoader[*c2c.Partner
 	return ld
 }
 
-// themes returns the theme vocabulary by id, read once per request.
+// themes returns the theme vocabulary by id, the same for the whole
+// request.
 func (l *loaders) themes(ctx context.Context) (map[string]c2c.Theme, error) {
 	return l.vocabulary.Load(ctx, struct{}{})
 }
@@ -304,7 +323,7 @@ type loadersKey struct{}
 // the gqlgen handler (NewServer does); without it every field falls back
 // to loaders of its own and batching is lost.
 func (r *Resolver) AroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r.Store)))
+	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r)))
 }
 
 // loadersFor returns the request's loaders.
@@ -312,5 +331,5 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store)
+	return newLoaders(r)
 }

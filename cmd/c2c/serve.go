@@ -36,6 +36,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	maxGraphEdges := fs.Int("max-graph-edges", envInt(e.getenv, "C2C_MAX_GRAPH_EDGES", graph.DefaultMaxEdges), "most exchanges a graph analysis or export reads [C2C_MAX_GRAPH_EDGES]")
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
 	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
+	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	cfg := server.Config{
 		APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version,
 		MaxDepth: *maxDepth, MaxComplexity: *maxComplexity, MaxBodyBytes: *maxBody,
-		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL,
+		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL, BatchWait: *batchWait,
 	}
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")

@@ -184,7 +184,9 @@ func TestLimits(t *testing.T) {
 // and for 50 actors, and debug mode reports them.
 func TestRoundTripsAreBoundedByDepth(t *testing.T) {
 	s := mustStore(t, storetest.GenerateBatch(42, 150, 500))
-	ts := mustServer(t, s, server.Config{Debug: true, MaxComplexity: 1_000_000})
+	// A wider batching window than the default: see
+	// TestGraphQLRoundTripsBoundedByDepth in neo4jstore.
+	ts := mustServer(t, s, server.Config{Debug: true, MaxComplexity: 1_000_000, BatchWait: 25 * time.Millisecond})
 	const q = `query($n: Int) { actors(first: $n) { edges { node { partners { partner { exchanges { source { name } target { name } } } } } } } }`
 	trips := map[int]float64{}
 	for _, n := range []int{20, 50} {
