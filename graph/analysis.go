@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/c2c-project/c2c/graph/model"
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"golang.org/x/sync/singleflight"
 )
 
 // Defaults of the Resolver's analysis settings.
@@ -117,23 +119,84 @@ func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 // under the same rules as cached results (a write through the API drops
 // it; otherwise it lives for the TTL), so that path questions asked one
 // after another do not each load the graph. Analyses only read it.
+//
+// Requests that miss the cache together share one load (singleflight):
+// the load runs detached from the request that started it, so that its
+// cancellation does not fail the others, but within its deadline; each
+// request waits for it no longer than its own context allows.
 func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
-	if r.Cache == nil {
-		return r.loadEdges(ctx, f)
+	if g, ok := r.cachedEdges(f); ok {
+		return g, nil
 	}
-	key := analysis.Key("edges", f)
-	if e, ok := r.Cache.Get(key); ok {
-		if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
-			return ce.v.(*c2c.Subgraph), nil
+	key := fmt.Sprintf("%p %s", r, analysis.Key("edges", f))
+	ch := edgeLoads.DoChan(key, func() (any, error) {
+		// A load that finished just before this one began has filled
+		// the cache.
+		if g, ok := r.cachedEdges(f); ok {
+			return g, nil
 		}
+		lctx, cancel := detach(ctx)
+		defer cancel()
+		if r.Cache == nil {
+			return r.loadEdges(lctx, f)
+		}
+		version, at := r.Cache.Version(), r.now()
+		g, err := r.loadEdges(lctx, f)
+		if err != nil {
+			return nil, err
+		}
+		r.Cache.Put(analysis.Key("edges", f), version, cacheEntry{v: g, at: at})
+		return g, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*c2c.Subgraph), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	version, at := r.Cache.Version(), r.now()
-	g, err := r.loadEdges(ctx, f)
-	if err != nil {
-		return nil, err
+}
+
+// edgeLoads lets concurrent requests that miss the cache share one load of
+// a subgraph. Its keys name the resolver, so resolvers over different
+// stores never share a load.
+var edgeLoads singleflight.Group
+
+// detach returns a context with the values and the deadline of ctx but not
+// its cancellation.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(d, deadline)
 	}
-	r.Cache.Put(key, version, cacheEntry{v: g, at: at})
-	return g, nil
+	return context.WithCancel(d)
+}
+
+// cachedEdges returns the subgraph of f if the cache holds one younger than
+// the TTL.
+func (r *Resolver) cachedEdges(f c2c.ExchangeFilter) (*c2c.Subgraph, bool) {
+	if r.Cache == nil {
+		return nil, false
+	}
+	e, ok := r.Cache.Get(analysis.Key("edges", f))
+	if !ok {
+		return nil, false
+	}
+	ce, ok := e.(cacheEntry)
+	if !ok || r.now().Sub(ce.at) >= r.cacheTTL() {
+		return nil, false
+	}
+	return ce.v.(*c2c.Subgraph), true
+}
+
+// maxEdges returns the most exchanges a graph analysis reads.
+func (r *Resolver) maxEdges() int {
+	if r.MaxEdges <= 0 {
+		return DefaultMaxEdges
+	}
+	return r.MaxEdges
 }
 
 // loadEdges reads the subgraph of the exchanges f selects from the store;
@@ -291,12 +354,17 @@ func trivialPath(id string, timed bool) *model.Path {
 	return p
 }
 
-// paths answers Query.paths for the resolved arguments.
+// paths answers Query.paths for the resolved arguments: SHORTEST and
+// ALL_SHORTEST through shortestPaths, which loads no subgraph; K_SHORTEST
+// and TIME_RESPECTING over the subgraph of f.
 func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
 	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
 	if from == to {
 		res.Paths = append(res.Paths, trivialPath(from, mode == model.PathModeTimeRespecting))
 		return res, nil
+	}
+	if mode == model.PathModeShortest || mode == model.PathModeAllShortest {
+		return r.shortestPaths(ctx, from, to, mode, k, opts, f)
 	}
 	g, err := r.edges(ctx, f)
 	if err != nil {
@@ -317,7 +385,7 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 			res.Paths = append(res.Paths, ix.timedPath(l, *tp))
 		}
 		return res, nil
-	case model.PathModeKShortest:
+	default: // K_SHORTEST
 		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortest(g, from, to, k, opts) })
 		if err != nil {
 			return nil, err
@@ -326,21 +394,86 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 			res.Paths = append(res.Paths, ix.path(l, p))
 		}
 		return res, nil
-	default:
-		// One more than wanted tells whether ALL_SHORTEST was cut.
-		opts.Limit = k + 1
+	}
+}
+
+// shortestPaths answers the SHORTEST and ALL_SHORTEST modes (from != to)
+// without loading the subgraph of f unless it is cached: a bidirectional
+// search reads the exchanges around the two ends a frontier at a time
+// (Store.Adjacent), at most the analysis limit of them, and the exchanges
+// of the paths found are loaded by id. The answer is the one ShortestPaths
+// gives over the subgraph.
+func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	// One more than wanted tells whether ALL_SHORTEST was cut.
+	opts.Limit = k + 1
+	cut := func(ps []analysis.Path) []analysis.Path {
+		if len(ps) > k {
+			ps, res.Truncated = ps[:k], mode == model.PathModeAllShortest
+		}
+		return ps
+	}
+	l := r.loadersFor(ctx)
+	if g, ok := r.cachedEdges(f); ok {
+		ix := indexGraph(g)
+		if ix.actors[from] == nil || ix.actors[to] == nil {
+			return res, nil
+		}
 		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.ShortestPaths(g, from, to, opts) })
 		if err != nil {
 			return nil, err
 		}
-		if len(ps) > k {
-			ps, res.Truncated = ps[:k], mode == model.PathModeAllShortest
-		}
-		for _, p := range ps {
+		for _, p := range cut(ps) {
 			res.Paths = append(res.Paths, ix.path(l, p))
 		}
 		return res, nil
 	}
+	expand := func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+		return r.Store.Adjacent(ctx, ids, f)
+	}
+	ps, err := analysis.ShortestPathsExpanding(ctx, expand, from, to, opts, r.maxEdges())
+	if err != nil {
+		if noExchanges(err) {
+			return res, nil
+		}
+		return nil, err
+	}
+	ps = cut(ps)
+	if len(ps) == 0 {
+		return res, nil
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ExchangeIDs...)
+	}
+	xs, err := l.exchanges.LoadAll(ctx, dedupe(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*c2c.Exchange, len(xs))
+	for _, x := range xs {
+		if x != nil {
+			byID[x.ID] = x
+		}
+	}
+	for _, p := range ps {
+		mp := &model.Path{ActorIDs: p.ActorIDs, Exchanges: make([]*c2c.Exchange, len(p.ExchangeIDs)), Hops: p.Hops(), Parallel: p.Parallel}
+		for i, id := range p.ExchangeIDs {
+			if mp.Exchanges[i] = byID[id]; mp.Exchanges[i] == nil {
+				// Deleted since the search read it.
+				return nil, &c2c.Error{Kind: c2c.KindUnavailable, Message: "the graph changed during the path search: ask again"}
+			}
+		}
+		res.Paths = append(res.Paths, mp)
+	}
+	return res, nil
+}
+
+// noExchanges reports whether err is the search's report that the from or
+// to actor has no exchange in the selected graph: such a pair has no path.
+func noExchanges(err error) bool {
+	var e *c2c.Error
+	return errors.As(err, &e) && e.Kind == c2c.KindInvalid && (e.Field == "from" || e.Field == "to")
 }
 
 // reachable answers Query.reachable for the resolved arguments.
