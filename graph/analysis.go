@@ -617,3 +617,51 @@ func (r *Resolver) actorsByID(ctx context.Context, ids []string) ([]model.Actor,
 	}
 	return out, nil
 }
+
+// cachedFrom returns the result cached under key if it is younger than the
+// TTL, else computes it with compute, which asks the store itself instead
+// of reading the subgraph of a filter, and caches it under the data version
+// read before compute ran.
+func cachedFrom[T any](r *Resolver, key string, compute func() (T, error)) (T, error) {
+	var zero T
+	if r.Cache == nil {
+		return compute()
+	}
+	if e, ok := r.Cache.Get(key); ok {
+		if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
+			return ce.v.(T), nil
+		}
+	}
+	version, at := r.Cache.Version(), r.now()
+	v, err := compute()
+	if err != nil {
+		return zero, err
+	}
+	r.Cache.Put(key, version, cacheEntry{v: v, at: at})
+	return v, nil
+}
+
+// stats answers Query.stats in one store round trip: the store counts the
+// exchanges f selects by the base keys dims need (Store.ExchangeFacets),
+// and the buckets are derived from its rows exactly as analysis.Breakdown
+// counts exchanges; no subgraph is loaded. Like the analyses, it refuses
+// (KindInvalid naming "filter") a filter selecting more exchanges than
+// MaxEdges.
+func (r *Resolver) stats(ctx context.Context, f c2c.ExchangeFilter, dims []analysis.Dimension, n int) (*model.Stats, error) {
+	rows, total, err := r.Store.ExchangeFacets(ctx, f, analysis.FacetKeysFor(dims...))
+	if err != nil {
+		return nil, err
+	}
+	if limit := r.maxEdges(); total > limit {
+		return nil, tooMany("filter", total, limit, "the analysis limit")
+	}
+	bs, err := analysis.BreakdownFacets(rows, dims...)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Stats{Exchanges: total, BucketCount: len(bs), Buckets: make([]*model.StatsBucket, 0, min(n, len(bs)))}
+	for _, b := range bs[:min(n, len(bs))] {
+		out.Buckets = append(out.Buckets, &model.StatsBucket{Keys: b.Keys, Count: b.Count})
+	}
+	return out, nil
+}

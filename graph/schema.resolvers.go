@@ -839,16 +839,8 @@ func (r *queryResolver) Stats(ctx context.Context, filter *model.ExchangeFilter,
 	if err != nil {
 		return nil, err
 	}
-	return cached(ctx, r.Resolver, analysis.Key("stats", f, dims, n), f, func(g *c2c.Subgraph) (*model.Stats, error) {
-		bs, err := analysis.Breakdown(g, dims...)
-		if err != nil {
-			return nil, err
-		}
-		out := &model.Stats{Exchanges: len(g.Edges), BucketCount: len(bs), Buckets: make([]*model.StatsBucket, 0, min(n, len(bs)))}
-		for _, b := range bs[:min(n, len(bs))] {
-			out.Buckets = append(out.Buckets, &model.StatsBucket{Keys: b.Keys, Count: b.Count})
-		}
-		return out, nil
+	return cachedFrom(r.Resolver, analysis.Key("stats", f, dims, n), func() (*model.Stats, error) {
+		return r.stats(ctx, f, dims, n)
 	})
 }
 
