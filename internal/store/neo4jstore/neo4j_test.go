@@ -338,6 +338,10 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	p["ids"] = []any{"a"}
 	add("ExchangesByActors", exchangesByActors, p, "NodeUniqueIndexSeek")
 	add("PartnersByActors", partnerRows, p, "NodeUniqueIndexSeek")
+	add("Adjacent", adjacentRows, p, "NodeUniqueIndexSeek")
+	_, p = exchangeFilterParams(c2c.ExchangeFilter{ThemesAny: []string{"housing"}, From: c2c.MustDate("2015"), To: c2c.MustDate("2020")})
+	p["ids"] = []any{"a", "b"}
+	add("Adjacent with a filter", adjacentRows, p, "NodeUniqueIndexSeek")
 	_, p = exchangeFilterParams(c2c.ExchangeFilter{})
 	p["frontier"], p["seen"], p["ids"] = []any{"a"}, []any{"a"}, []any{"a", "b"}
 	add("Neighbourhood level", neighbourLevel, p, "NodeUniqueIndexSeek")
