@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -62,7 +64,7 @@ MATCH (c:Actor {id: fid})-[x:EXCHANGE]-(o:Actor) USING INDEX SEEK c:Actor(id)
 WITH o, x, startNode(x) AS s, endNode(x) AS t
 ` + exchangeWhere + `WITH DISTINCT o.id AS oid
 WHERE NOT oid IN $seen
-RETURN oid ORDER BY oid`
+RETURN oid ORDER BY oid LIMIT $room`
 
 // edgesAmong returns the matching exchanges with both ends in $ids.
 const edgesAmong = `UNWIND $ids AS sid
@@ -75,7 +77,8 @@ RETURN ` + exchangeMap + ` AS x`
 // Neighbourhood returns the actors within q.Depth hops of the centre over
 // exchanges matching q.Filter (undirected), nearest first with ties by id,
 // at most q.Limit of them, and the matching exchanges among them. It runs
-// one query per level. KindNotFound if the centre does not exist,
+// one query per level, then reads the nodes and the edges among them side by
+// side. KindNotFound if the centre does not exist,
 // KindInvalid for a depth or limit out of range.
 func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error) {
 	if q.Depth < 1 || q.Depth > c2c.MaxNeighbourhoodDepth {
@@ -85,21 +88,18 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 	if limit <= 0 || limit > c2c.MaxNeighbourhoodNodes {
 		limit = c2c.MaxNeighbourhoodNodes
 	}
-	centre, err := s.ActorsByIDs(ctx, []string{q.Centre})
-	if err != nil {
-		return nil, err
-	}
-	if centre[0] == nil {
-		return nil, c2c.NotFound("actor", q.Centre)
-	}
 	_, p := exchangeFilterParams(q.Filter)
 	depth := map[string]int{q.Centre: 0}
 	order := []string{q.Centre}
 	frontier := []string{q.Centre}
 	truncated := false
+	// A missing centre has no neighbours; its absence shows when the
+	// nodes are read, which saves a lookup before the first level.
 	for level := 1; level <= q.Depth && len(frontier) > 0; level++ {
 		p["frontier"] = stringsOrEmpty(frontier)
 		p["seen"] = stringsOrEmpty(order)
+		// One more than fits tells that the level was cut.
+		p["room"] = int64(limit - len(order) + 1)
 		recs, err := s.read(ctx, "neighbourhood", neighbourLevel, p)
 		if err != nil {
 			return nil, err
@@ -123,22 +123,40 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 			break
 		}
 	}
+	// The nodes and the edges among them are independent reads: run them
+	// side by side on two connections.
+	ep := make(map[string]any, len(p)+1)
+	for k, v := range p {
+		ep[k] = v
+	}
+	ep["ids"] = stringsOrEmpty(order)
+	type edgesResult struct {
+		recs []*neo4j.Record
+		err  error
+	}
+	edgesDone := make(chan edgesResult, 1)
+	go func() {
+		recs, err := s.read(ctx, "neighbourhood edges", edgesAmong, ep)
+		edgesDone <- edgesResult{recs, err}
+	}()
 	nodes, err := s.ActorsByIDs(ctx, order)
+	edges := <-edgesDone
 	if err != nil {
 		return nil, err
 	}
-	sub := &c2c.Subgraph{Nodes: make([]*c2c.Actor, 0, len(nodes)), Edges: []*c2c.Exchange{}, Depth: depth, Truncated: truncated}
+	if nodes[0] == nil {
+		return nil, c2c.NotFound("actor", q.Centre)
+	}
+	if edges.err != nil {
+		return nil, edges.err
+	}
+	sub := &c2c.Subgraph{Nodes: make([]*c2c.Actor, 0, len(nodes)), Edges: make([]*c2c.Exchange, 0, len(edges.recs)), Depth: depth, Truncated: truncated}
 	for _, a := range nodes {
 		if a != nil { // deleted meanwhile
 			sub.Nodes = append(sub.Nodes, a)
 		}
 	}
-	p["ids"] = stringsOrEmpty(order)
-	recs, err := s.read(ctx, "neighbourhood edges", edgesAmong, p)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range recs {
+	for _, r := range edges.recs {
 		sub.Edges = append(sub.Edges, decodeExchange(r.Values[0]))
 	}
 	return sub, nil

@@ -185,20 +185,13 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*c2c.Sear
 }
 
 const (
-	// frontierEdgesSQL returns the ends of the exchanges matching the
-	// filter that touch any actor of the frontier (a JSON list).
-	frontierEdgesSQL = `WITH f(id) AS (SELECT value FROM json_each(?))
-		SELECT x.source_id, x.target_id FROM exchanges x
-		WHERE x.id IN (
-			SELECT e.id FROM f JOIN exchanges e ON e.source_id = f.id
-			UNION
-			SELECT e.id FROM f JOIN exchanges e ON e.target_id = f.id)
-		AND `
 	// edgesAmongSQL returns the exchanges matching the filter with both
-	// ends in a node set (a JSON list).
+	// ends in a node set (a JSON list of distinct ids). It walks the source index from each node and
+	// tests the target against the set: letting the planner probe every
+	// (target, source) pair costs n² index seeks.
 	edgesAmongSQL = `WITH n(id) AS (SELECT value FROM json_each(?))
-		SELECT ` + exchangeColumns + ` FROM exchanges x
-		WHERE x.source_id IN (SELECT id FROM n) AND x.target_id IN (SELECT id FROM n) AND `
+		SELECT ` + exchangeColumns + ` FROM n CROSS JOIN exchanges x ON x.source_id = n.id
+		WHERE +x.target_id IN (SELECT id FROM n) AND `
 	orderByIDSQL = ` ORDER BY x.id`
 )
 
@@ -237,16 +230,14 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 		g.Depth[q.Centre] = 0
 		frontier := []string{q.Centre}
 		for hop := 1; hop <= q.Depth && len(frontier) > 0; hop++ {
-			ends, err := stringPairs(ctx, tx, "neighbourhood", frontierEdgesSQL+w.sql(), append([]any{jsonList(frontier)}, w.args...)...)
+			ends, err := neighbours(ctx, tx, frontier, &w)
 			if err != nil {
 				return err
 			}
 			found := map[string]bool{}
-			for _, e := range ends {
-				for _, id := range e {
-					if _, seen := g.Depth[id]; !seen {
-						found[id] = true
-					}
+			for _, id := range ends {
+				if _, seen := g.Depth[id]; !seen {
+					found[id] = true
 				}
 			}
 			next := make([]string, 0, len(found))
@@ -286,6 +277,39 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 		return nil, err
 	}
 	return g, nil
+}
+
+// neighboursSQL returns the distinct far ends of the exchanges matching a
+// filter (where, on alias x) that touch a frontier (a JSON list); each
+// branch walks one end's index.
+func neighboursSQL(where string) string {
+	return `WITH f(id) AS (SELECT value FROM json_each(?))
+		SELECT x.target_id FROM f JOIN exchanges x ON x.source_id = f.id WHERE ` + where + `
+		UNION
+		SELECT x.source_id FROM f JOIN exchanges x ON x.target_id = f.id WHERE ` + where
+}
+
+// neighbours returns the actors one exchange matching w away from the
+// frontier, each once (the frontier's own members among them).
+func neighbours(ctx context.Context, tx *sql.Tx, frontier []string, w *clause) ([]string, error) {
+	args := append(append([]any{jsonList(frontier)}, w.args...), w.args...)
+	rows, err := query(ctx, tx, "neighbourhood", neighboursSQL(w.sql()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, dbError("neighbourhood", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError("neighbourhood", err)
+	}
+	return out, nil
 }
 
 const edgesSQL = `SELECT ` + exchangeColumns + ` FROM exchanges x WHERE `
