@@ -319,6 +319,13 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	add("Exchanges by programme", x+exchangeWhere+exchangesStartDesc, p, "DirectedRelationshipIndexSeek", "UndirectedRelationshipIndexSeek")
 	x, p = exchangeParams(c2c.ExchangeFilter{From: c2c.MustDate("2015"), To: c2c.MustDate("2016-06")})
 	add("Exchanges in a window", x+exchangeWhere+exchangesStartAsc, p, "DirectedRelationshipIndexSeekByRange", "UndirectedRelationshipIndexSeekByRange")
+	// Start-ordered pages in a window follow the start index and stop
+	// early (PartialTop) instead of sorting the whole window.
+	_, p = exchangeParams(c2c.ExchangeFilter{ThemesAny: []string{"housing"}, From: c2c.MustDate("1995"), To: c2c.MustDate("2005")})
+	add("Exchanges in a window, oldest first", exchangeAnchorWindowByStart+exchangeWhere+exchangesWindowStartAsc, p, "DirectedRelationshipIndexSeekByRange", "UndirectedRelationshipIndexSeekByRange")
+	add("Exchanges in a window, oldest first (early stop)", exchangeAnchorWindowByStart+exchangeWhere+exchangesWindowStartAsc, p, "PartialTop")
+	add("Exchanges in a window, newest first", exchangeAnchorWindowByStart+exchangeWhere+exchangesWindowStartDesc, p, "DirectedRelationshipIndexSeekByRange", "UndirectedRelationshipIndexSeekByRange")
+	add("Exchanges in a window, newest first (early stop)", exchangeAnchorWindowByStart+exchangeWhere+exchangesWindowStartDesc, p, "PartialTop")
 	x, p = exchangeParams(c2c.ExchangeFilter{Kinds: []c2c.ExchangeKind{c2c.KindStudyVisit, c2c.KindTwinning}})
 	add("Exchanges by kind", x+exchangeWhere+exchangesTitleAsc, p, "DirectedRelationshipIndexSeek", "UndirectedRelationshipIndexSeek")
 	x, p = exchangeParams(c2c.ExchangeFilter{Text: "housing"})
