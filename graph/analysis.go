@@ -644,16 +644,12 @@ func cachedFrom[T any](r *Resolver, key string, compute func() (T, error)) (T, e
 // stats answers Query.stats in one store round trip: the store counts the
 // exchanges f selects by the base keys dims need (Store.ExchangeFacets),
 // and the buckets are derived from its rows exactly as analysis.Breakdown
-// counts exchanges; no subgraph is loaded. Like the analyses, it refuses
-// (KindInvalid naming "filter") a filter selecting more exchanges than
-// MaxEdges.
+// counts exchanges; no subgraph is loaded, so unlike the analyses it has
+// no limit on how many exchanges the filter selects.
 func (r *Resolver) stats(ctx context.Context, f c2c.ExchangeFilter, dims []analysis.Dimension, n int) (*model.Stats, error) {
 	rows, total, err := r.Store.ExchangeFacets(ctx, f, analysis.FacetKeysFor(dims...))
 	if err != nil {
 		return nil, err
-	}
-	if limit := r.maxEdges(); total > limit {
-		return nil, tooMany("filter", total, limit, "the analysis limit")
 	}
 	bs, err := analysis.BreakdownFacets(rows, dims...)
 	if err != nil {

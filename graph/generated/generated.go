@@ -3181,12 +3181,15 @@ input ThemeInput {
 """
 Reads.
 
-The graph analyses (paths, reachable, timeline, southSouthShare, pairSpans,
-centrality, communities, components, stats, subgraph) read every exchange
-the filter selects and compute in the service, so they answer alike whatever
-the store. They refuse (BAD_USER_INPUT, field filter) a filter that selects
-more exchanges than the server's analysis limit (200000 by default): narrow
-it. Their cost counts heavily against the complexity limit.
+The graph analyses (reachable, timeline, southSouthShare, pairSpans,
+centrality, communities, components, subgraph, and paths in K_SHORTEST and
+TIME_RESPECTING modes) read every exchange the filter selects and compute in
+the service, so they answer alike whatever the store. They refuse
+(BAD_USER_INPUT, field filter) a filter that selects more exchanges than the
+server's analysis limit (200000 by default): narrow it. SHORTEST and
+ALL_SHORTEST paths read only the exchanges around their two ends (the same
+limit applies to what they read); stats are counted by the store and have
+no such limit. Their cost counts heavily against the complexity limit.
 
 Results of timeline, southSouthShare, pairSpans, centrality, communities,
 components and stats are cached. A mutation through this API drops the cache
