@@ -123,13 +123,25 @@ type edgeLoader[V any] struct {
 // the caller returns with a selection that reaches the actors at their far
 // ends, 0 if it does not reach them.
 func (e *edgeLoader[V]) load(ctx context.Context, id string, ends int) ([]V, error) {
+	e.raiseEnds(ends)
+	return loadGrouped(ctx, e.l, e.Loader, id)
+}
+
+// prefetch starts loading the edges of id without waiting; a later load
+// finds them cached.
+func (e *edgeLoader[V]) prefetch(ctx context.Context, id string, ends int) {
+	e.raiseEnds(ends)
+	e.LoadThunk(ctx, id)
+}
+
+// raiseEnds makes sure the far ends of the first n edges are loaded.
+func (e *edgeLoader[V]) raiseEnds(n int) {
 	for {
 		cur := e.ends.Load()
-		if int64(ends) <= cur || e.ends.CompareAndSwap(cur, int64(ends)) {
-			break
+		if int64(n) <= cur || e.ends.CompareAndSwap(cur, int64(n)) {
+			return
 		}
 	}
-	return loadGrouped(ctx, e.l, e.Loader, id)
 }
 
 func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map[string][]V, error), ends func(V) []string) *edgeLoader[V] {

@@ -523,6 +523,7 @@ func (r *queryResolver) Actor(ctx context.Context, id string) (model.Actor, erro
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
+	r.prefetchEdges(ctx, id)
 	a, err := r.loadersFor(ctx).actors.Load(ctx, id)
 	if err != nil || a == nil {
 		return nil, err
