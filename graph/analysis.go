@@ -10,7 +10,6 @@ import (
 	"github.com/c2c-project/c2c/graph/model"
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
-	"golang.org/x/sync/singleflight"
 )
 
 // Defaults of the Resolver's analysis settings.
@@ -128,8 +127,7 @@ func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgra
 	if g, ok := r.cachedEdges(f); ok {
 		return g, nil
 	}
-	key := fmt.Sprintf("%p %s", r, analysis.Key("edges", f))
-	ch := edgeLoads.DoChan(key, func() (any, error) {
+	ch := r.edgeLoads.DoChan(analysis.Key("edges", f), func() (any, error) {
 		// A load that finished just before this one began has filled
 		// the cache.
 		if g, ok := r.cachedEdges(f); ok {
@@ -158,11 +156,6 @@ func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgra
 		return nil, ctx.Err()
 	}
 }
-
-// edgeLoads lets concurrent requests that miss the cache share one load of
-// a subgraph. Its keys name the resolver, so resolvers over different
-// stores never share a load.
-var edgeLoads singleflight.Group
 
 // detach returns a context with the values and the deadline of ctx but not
 // its cancellation.

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -46,6 +48,9 @@ type Resolver struct {
 	BatchWait time.Duration
 
 	vocab vocabCache
+	// edgeLoads lets concurrent requests that miss the cache share one
+	// load of a subgraph.
+	edgeLoads singleflight.Group
 }
 
 func (r *Resolver) log() *slog.Logger {
