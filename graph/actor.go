@@ -37,12 +37,10 @@ func (r *Resolver) actorExchanges(ctx context.Context, id string, filter *model.
 		return nil, err
 	}
 	l := r.loadersFor(ctx)
-	xs, err := l.exchangesByActor(f).load(ctx, id, endsFor(ctx, n, exchangeEndFields...))
+	// The loader asks the store for n exchanges per actor.
+	xs, err := l.exchangesByActor(f, n).load(ctx, id, endsFor(ctx, n, exchangeEndFields...))
 	if err != nil {
 		return nil, err
-	}
-	if len(xs) > n {
-		xs = xs[:n]
 	}
 	l.primeExchanges(xs)
 	return xs, nil
@@ -57,14 +55,8 @@ func (r *Resolver) actorPartners(ctx context.Context, id string, filter *model.E
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.loadersFor(ctx).partnersByActor(f).load(ctx, id, endsFor(ctx, n, "partner"))
-	if err != nil {
-		return nil, err
-	}
-	if len(ps) > n {
-		ps = ps[:n]
-	}
-	return ps, nil
+	// The loader asks the store for n partners per actor.
+	return r.loadersFor(ctx).partnersByActor(f, n).load(ctx, id, endsFor(ctx, n, "partner"))
 }
 
 func (r *Resolver) actorMemberships(ctx context.Context, id string) ([]*c2c.Membership, error) {
@@ -99,11 +91,12 @@ func endsFor(ctx context.Context, n int, fields ...string) int {
 
 // prefetchEdges starts, without waiting, the edge loads that the selection
 // of the current field (an actor looked up by id) will make for it: its
-// partners and exchanges without a filter, with the far ends their own
-// selections reach. They then run beside the actor's own lookup instead of
-// after it, which saves a round trip's latency on the common "actor with
-// its partners" read. A field with a filter argument is left to its
-// resolver, which validates it.
+// partners and exchanges without a filter, from the loaders of the page
+// size their resolvers will use, with the far ends their own selections
+// reach. They then run beside the actor's own lookup instead of after it,
+// which saves a round trip's latency on the common "actor with its
+// partners" read. A field with a filter argument is left to its resolver,
+// which validates it.
 func (r *Resolver) prefetchEdges(ctx context.Context, id string) {
 	oc, fc := graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx)
 	if oc == nil || fc == nil {
@@ -126,9 +119,9 @@ func (r *Resolver) prefetchEdges(ctx context.Context, id string) {
 		}
 		switch f.Name {
 		case "partners":
-			l.partnersByActor(c2c.ExchangeFilter{}).prefetch(ctx, id, endsIn(oc, f.Selections, n, "partner"))
+			l.partnersByActor(c2c.ExchangeFilter{}, n).prefetch(ctx, id, endsIn(oc, f.Selections, n, "partner"))
 		case "exchanges":
-			l.exchangesByActor(c2c.ExchangeFilter{}).prefetch(ctx, id, endsIn(oc, f.Selections, n, exchangeEndFields...))
+			l.exchangesByActor(c2c.ExchangeFilter{}, n).prefetch(ctx, id, endsIn(oc, f.Selections, n, exchangeEndFields...))
 		}
 	}
 }

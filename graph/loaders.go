@@ -48,9 +48,12 @@ type loaders struct {
 	// from the resolver's cache (see vocabCache).
 	vocabulary *dataloadgen.Loader[struct{}, map[string]c2c.Theme]
 
-	mu                sync.Mutex
-	exchangesByFilter map[string]*edgeLoader[*c2c.Exchange]
-	partnersByFilter  map[string]*edgeLoader[*c2c.Partner]
+	mu sync.Mutex
+	// The per-actor edge loaders, one per filter and page size: the store
+	// cuts each actor's list to the page, so a hub's page does not read
+	// the hub's every edge.
+	exchangesByFilter map[edgeKey]*edgeLoader[*c2c.Exchange]
+	partnersByFilter  map[edgeKey]*edgeLoader[*c2c.Partner]
 	groups            map[string]*group
 }
 
@@ -199,8 +202,8 @@ func newLoaders(r *Resolver) *loaders {
 	}
 	l := &loaders{
 		store:             store,
-		exchangesByFilter: map[string]*edgeLoader[*c2c.Exchange]{},
-		partnersByFilter:  map[string]*edgeLoader[*c2c.Partner]{},
+		exchangesByFilter: map[edgeKey]*edgeLoader[*c2c.Exchange]{},
+		partnersByFilter:  map[edgeKey]*edgeLoader[*c2c.Partner]{},
 		groups:            map[string]*group{},
 	}
 	wait := dataloadgen.WithWait(batchWait)
@@ -257,32 +260,40 @@ func filterKey(f c2c.ExchangeFilter) string {
 	return string(b)
 }
 
-// exchangesByActor returns the loader of the exchanges matching f by actor.
-func (l *loaders) exchangesByActor(f c2c.ExchangeFilter) *edgeLoader[*c2c.Exchange] {
+// edgeKey identifies a per-actor edge loader: the filter and how many
+// edges of each actor it reads.
+type edgeKey struct {
+	filter string
+	first  int
+}
+
+// exchangesByActor returns the loader of the first n exchanges matching f
+// by actor.
+func (l *loaders) exchangesByActor(f c2c.ExchangeFilter, n int) *edgeLoader[*c2c.Exchange] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	k := filterKey(f)
+	k := edgeKey{filterKey(f), n}
 	if ld, ok := l.exchangesByFilter[k]; ok {
 		return ld
 	}
 	ld := newEdgeLoader(l, func(ctx context.Context, ids []string) (map[string][]*c2c.Exchange, error) {
-		return l.store.ExchangesByActors(ctx, ids, f)
+		return l.store.ExchangesByActors(ctx, ids, f, n)
 	}, exchangeEnds)
 	l.exchangesByFilter[k] = ld
 	return ld
 }
 
-// partnersByActor returns the loader of the partners over exchanges
-// matching f by actor.
-func (l *loaders) partnersByActor(f c2c.ExchangeFilter) *edgeLoader[*c2c.Partner] {
+// partnersByActor returns the loader of the first n partners over
+// exchanges matching f by actor.
+func (l *loaders) partnersByActor(f c2c.ExchangeFilter, n int) *edgeLoader[*c2c.Partner] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	k := filterKey(f)
+	k := edgeKey{filterKey(f), n}
 	if ld, ok := l.partnersByFilter[k]; ok {
 		return ld
 	}
 	ld := newEdgeLoader(l, func(ctx context.Context, ids []string) (map[string][]*c2c.Partner, error) {
-		return l.store.PartnersByActors(ctx, ids, f)
+		return l.store.PartnersByActors(ctx, ids, f, n)
 	}, partnerEnds)
 	l.partnersByFilter[k] = ld
 	return ld

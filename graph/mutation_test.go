@@ -135,7 +135,7 @@ func TestMutations(t *testing.T) {
 		DeleteActor struct{ ExchangesRemoved int }
 	}
 	mustQuery(t, c, `mutation($id: ID!) { deleteActor(id: $id, cascade: true) { exchangesRemoved } }`, &casc, client.Var("id", x.SourceID))
-	byActor, err := s.ExchangesByActors(ctx, []string{x.SourceID}, c2c.ExchangeFilter{})
+	byActor, err := s.ExchangesByActors(ctx, []string{x.SourceID}, c2c.ExchangeFilter{}, 0)
 	if err != nil || len(byActor[x.SourceID]) != 0 || casc.DeleteActor.ExchangesRemoved == 0 {
 		t.Errorf("cascade removed %d, left %v (%v)", casc.DeleteActor.ExchangesRemoved, byActor[x.SourceID], err)
 	}

@@ -36,13 +36,13 @@ func (s *waitingStore) report(v bool) {
 	}
 }
 
-func (s *waitingStore) PartnersByActors(ctx context.Context, ids []string, f c2c.ExchangeFilter) (map[string][]*c2c.Partner, error) {
+func (s *waitingStore) PartnersByActors(ctx context.Context, ids []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, error) {
 	select {
 	case <-s.partnersAsked:
 	default:
 		close(s.partnersAsked)
 	}
-	return s.Store.PartnersByActors(ctx, ids, f)
+	return s.Store.PartnersByActors(ctx, ids, f, limit)
 }
 
 // An actor looked up by id has its partners read beside it, not after it.

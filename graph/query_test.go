@@ -75,14 +75,14 @@ func TestActorFields(t *testing.T) {
 	if got, want := a.SouthStatus, string(c2c.StatusOf(c2c.DefWorldBankNonHighIncome, want.Country)); got != want {
 		t.Errorf("southStatus = %s, want %s", got, want)
 	}
-	xs, err := s.ExchangesByActors(ctx, []string{want.ID}, c2c.ExchangeFilter{})
+	xs, err := s.ExchangesByActors(ctx, []string{want.ID}, c2c.ExchangeFilter{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := ids(a.Exchanges), exchangeIDs(xs[want.ID]); !cmp.Equal(got, want) {
 		t.Errorf("exchanges = %v, want %v", got, want)
 	}
-	ps, err := s.PartnersByActors(ctx, []string{want.ID}, c2c.ExchangeFilter{})
+	ps, err := s.PartnersByActors(ctx, []string{want.ID}, c2c.ExchangeFilter{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,12 +41,17 @@ type Store interface {
 	// Exchanges returns one page of the exchanges matching q.
 	Exchanges(ctx context.Context, q ExchangeQuery) (*ExchangePage, error)
 	// ExchangesByActors returns, for each actor id, the exchanges that have
-	// it at either end and match f, ordered by start (unknown last), then id.
-	ExchangesByActors(ctx context.Context, actorIDs []string, f ExchangeFilter) (map[string][]*Exchange, error)
+	// it at either end and match f, ordered by start (unknown last), then
+	// id: the first limit of them per actor, or all when limit <= 0. The
+	// store cuts each list, so a page of a hub's exchanges does not read
+	// the hub's every exchange.
+	ExchangesByActors(ctx context.Context, actorIDs []string, f ExchangeFilter, limit int) (map[string][]*Exchange, error)
 	// PartnersByActors returns, for each actor id, its partners over the
 	// exchanges matching f, ordered by exchange count descending, then
-	// partner name and id.
-	PartnersByActors(ctx context.Context, actorIDs []string, f ExchangeFilter) (map[string][]*Partner, error)
+	// partner name and id: the first limit of them per actor, or all when
+	// limit <= 0. Each partner's count, dates and themes cover all its
+	// matching exchanges whatever the limit.
+	PartnersByActors(ctx context.Context, actorIDs []string, f ExchangeFilter, limit int) (map[string][]*Partner, error)
 	// Adjacent returns, for each actor id with any, the exchanges matching
 	// f at either of its ends seen from it (Adjacency), ordered by start
 	// (unknown last), then exchange id: what a path search that expands

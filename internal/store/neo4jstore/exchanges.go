@@ -246,16 +246,39 @@ const exchangesByActors = exchangesByActorsMatch + exchangeWhere +
 	`WITH cid, x, s, t ORDER BY cid, coalesce(x.lo, ` + unknownStartAsc + `), x.id
 RETURN cid, ` + exchangeMap + ` AS x`
 
+// exchangesAtCentre opens a subquery that binds, for the centre id cid
+// imported into it, the exchanges at it that match the filter, with the
+// other end o. The subquery's ORDER BY … LIMIT then cuts each centre's
+// list on its own.
+const exchangesAtCentre = `CALL (cid) {
+MATCH (c:Actor {id: cid})-[x:EXCHANGE]-(o:Actor) USING INDEX SEEK c:Actor(id)
+WITH o, x, startNode(x) AS s, endNode(x) AS t
+` + exchangeWhere
+
+// exchangesByActorsFirst returns the first $limit exchanges of each centre
+// in the order of exchangesByActors: only those are projected and sent.
+const exchangesByActorsFirst = `UNWIND $ids AS cid
+` + exchangesAtCentre + `WITH x, s, t, coalesce(x.lo, ` + unknownStartAsc + `) AS k ORDER BY k, x.id LIMIT $limit
+RETURN ` + exchangeMap + ` AS xm, k, x.id AS xid
+}
+WITH cid, xm, k, xid ORDER BY cid, k, xid
+RETURN cid, xm AS x`
+
 // ExchangesByActors returns, for each actor id, the exchanges at either end
-// that match f, ordered by start (unknown last) then id, in one query.
-func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]*c2c.Exchange, error) {
+// that match f, ordered by start (unknown last) then id, the first limit of
+// them (all when limit <= 0), in one query.
+func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Exchange, error) {
 	out := make(map[string][]*c2c.Exchange, len(actorIDs))
 	if len(actorIDs) == 0 {
 		return out, nil
 	}
 	_, p := exchangeFilterParams(f)
 	p["ids"] = idsParam(actorIDs)
-	recs, err := s.read(ctx, "exchanges by actors", exchangesByActors, p)
+	q := exchangesByActors
+	if limit > 0 {
+		q, p["limit"] = exchangesByActorsFirst, int64(limit)
+	}
+	recs, err := s.read(ctx, "exchanges by actors", q, p)
 	if err != nil {
 		return nil, err
 	}

@@ -195,83 +195,77 @@ func (s *Store) Edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph,
 const edgesTail = `WITH x, s, t ORDER BY x.id
 RETURN ` + exchangeMap + ` AS x`
 
-// partnerRows returns, for each centre, its matching exchanges with the
-// other end's id and name key.
-const partnerRows = exchangesByActorsMatch + exchangeWhere +
-	`RETURN cid, o.id AS pid, o.nameKey AS pkey, x.id AS xid, x.start AS start, x.end AS end, x.themes AS themes
-ORDER BY cid, pid, xid`
+// startLastKey is the last day (yyyymmdd) of x.start, as
+// c2c.PartialDate.LastKey gives it: a year ends on 31 December, a month on
+// its last day, a day on itself (its lo).
+const startLastKey = `CASE size(x.start)
+  WHEN 10 THEN x.lo
+  WHEN 4 THEN toInteger(x.start) * 10000 + 1231
+  ELSE toInteger(replace(x.start, '-', '')) * 100 + (date(x.start + '-01') + duration({months: 1}) - duration({days: 1})).day
+END`
+
+// partnersAtCentre sums up, in the subquery of each centre, each partner o
+// over the matching exchanges: their count; the earliest start, the start
+// of least [lo, id] (lo is its first day; of starts on the same day, that
+// of the least exchange id); the latest date, from the exchange of least
+// [-last day, id], where an exchange's last date is its end when that ends
+// after its start (hi is the end's last day), else its start (sl is the
+// start's last day); and the theme lists.
+const partnersAtCentre = exchangesAtCentre + `WITH o, x, CASE WHEN x.end IS NULL THEN x.hi ELSE ` + startLastKey + ` END AS sl
+WITH o, count(x) AS n,
+  min(CASE WHEN x.start IS NOT NULL THEN [x.lo, x.id, x.start] END) AS first,
+  min(CASE WHEN x.start IS NULL THEN null
+      WHEN x.hi > sl THEN [-x.hi, x.id, x.end]
+      ELSE [-sl, x.id, x.start] END) AS last,
+  collect(x.themes) AS themes
+`
+
+// partnersTail returns one row per kept partner, its themes merged.
+const partnersTail = `RETURN o.id AS pid, o.nameKey AS pkey, n, first[2] AS first, last[2] AS last,
+  reduce(acc = [], ts IN themes | acc + [th IN ts WHERE NOT th IN acc]) AS themes
+}
+RETURN cid, pid, n, first, last, themes ORDER BY cid, n DESC, pkey, pid`
+
+// partnersByActors returns every partner of each centre;
+// partnersByActorsFirst the first $limit in the order PartnersByActors
+// returns, so a hub sends that many rows, not one per exchange.
+const (
+	partnersByActors      = "UNWIND $ids AS cid\n" + partnersAtCentre + partnersTail
+	partnersByActorsFirst = "UNWIND $ids AS cid\n" + partnersAtCentre + "ORDER BY n DESC, o.nameKey, o.id LIMIT $limit\n" + partnersTail
+)
 
 // PartnersByActors returns, for each actor id, its partners over the
 // exchanges matching f, ordered by exchange count descending, then partner
-// name and id, in one query.
-func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]*c2c.Partner, error) {
+// name and id, the first limit of them (all when limit <= 0), in one query
+// that sums up each partner in the database.
+func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, error) {
 	out := make(map[string][]*c2c.Partner, len(actorIDs))
 	if len(actorIDs) == 0 {
 		return out, nil
 	}
 	_, p := exchangeFilterParams(f)
 	p["ids"] = idsParam(actorIDs)
-	recs, err := s.read(ctx, "partners by actors", partnerRows, p)
+	q := partnersByActors
+	if limit > 0 {
+		q, p["limit"] = partnersByActorsFirst, int64(limit)
+	}
+	recs, err := s.read(ctx, "partners by actors", q, p)
 	if err != nil {
 		return nil, err
 	}
-	type key struct{ cid, pid string }
-	acc := map[key]*c2c.Partner{}
-	themes := map[key]map[string]bool{}
-	nameKey := map[string]string{}
 	for _, r := range recs {
 		m := r.AsMap()
-		k := key{str(m, "cid"), str(m, "pid")}
-		nameKey[k.pid] = str(m, "pkey")
-		pt := acc[k]
-		if pt == nil {
-			pt = &c2c.Partner{ActorID: k.cid, PartnerID: k.pid}
-			acc[k] = pt
-			themes[k] = map[string]bool{}
-			out[k.cid] = append(out[k.cid], pt)
+		n, _ := m["n"].(int64)
+		pt := &c2c.Partner{
+			ActorID:   str(m, "cid"),
+			PartnerID: str(m, "pid"),
+			Exchanges: int(n),
+			First:     date(m, "first"),
+			Last:      date(m, "last"),
+			Themes:    strs(m, "themes"),
 		}
-		pt.Exchanges++
-		start, end := date(m, "start"), date(m, "end")
-		if start != nil && (pt.First == nil || start.FirstKey() < pt.First.FirstKey()) {
-			pt.First = start
-		}
-		if last := lastOf(start, end); last != nil && (pt.Last == nil || last.LastKey() > pt.Last.LastKey()) {
-			pt.Last = last
-		}
-		for _, th := range strs(m, "themes") {
-			themes[k][th] = true
-		}
-	}
-	for k, pt := range acc {
-		pt.Themes = sortedKeys(themes[k])
-		if len(pt.Themes) == 0 {
-			pt.Themes = nil
-		}
-	}
-	for cid, ps := range out {
-		sort.Slice(ps, func(i, j int) bool {
-			a, b := ps[i], ps[j]
-			if a.Exchanges != b.Exchanges {
-				return a.Exchanges > b.Exchanges
-			}
-			if ka, kb := nameKey[a.PartnerID], nameKey[b.PartnerID]; ka != kb {
-				return ka < kb
-			}
-			return a.PartnerID < b.PartnerID
-		})
-		out[cid] = ps
+		sort.Strings(pt.Themes)
+		out[pt.ActorID] = append(out[pt.ActorID], pt)
 	}
 	return out, nil
-}
-
-// lastOf returns the date an exchange last covers: its end when that is
-// later than its start, else its start; nil when the start is unknown.
-func lastOf(start, end *c2c.PartialDate) *c2c.PartialDate {
-	if start == nil {
-		return nil
-	}
-	if end != nil && end.LastKey() > start.LastKey() {
-		return end
-	}
-	return start
 }

@@ -343,12 +343,18 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 
 	_, p = exchangeFilterParams(c2c.ExchangeFilter{})
 	p["ids"] = []any{"a"}
+	p["limit"] = int64(10)
 	add("ExchangesByActors", exchangesByActors, p, "NodeUniqueIndexSeek")
-	add("PartnersByActors", partnerRows, p, "NodeUniqueIndexSeek")
+	add("ExchangesByActors, first 10", exchangesByActorsFirst, p, "NodeUniqueIndexSeek")
+	add("PartnersByActors", partnersByActors, p, "NodeUniqueIndexSeek")
+	add("PartnersByActors, first 10", partnersByActorsFirst, p, "NodeUniqueIndexSeek")
 	add("Adjacent", adjacentRows, p, "NodeUniqueIndexSeek")
 	_, p = exchangeFilterParams(c2c.ExchangeFilter{ThemesAny: []string{"housing"}, From: c2c.MustDate("2015"), To: c2c.MustDate("2020")})
 	p["ids"] = []any{"a", "b"}
 	add("Adjacent with a filter", adjacentRows, p, "NodeUniqueIndexSeek")
+	p["limit"] = int64(3)
+	add("ExchangesByActors with a filter, first 3", exchangesByActorsFirst, p, "NodeUniqueIndexSeek")
+	add("PartnersByActors with a filter, first 3", partnersByActorsFirst, p, "NodeUniqueIndexSeek")
 	_, p = exchangeFilterParams(c2c.ExchangeFilter{})
 	p["frontier"], p["seen"], p["ids"] = []any{"a"}, []any{"a"}, []any{"a", "b"}
 	add("Neighbourhood level", neighbourLevel, p, "NodeUniqueIndexSeek")

@@ -217,10 +217,33 @@ const exchangesByActorsSQL = actorHitsSQL + `SELECT h.actor, ` + exchangeColumns
 	FROM hits h CROSS JOIN exchanges x ON x.id = h.id WHERE `
 const exchangesByActorsOrderSQL = ` ORDER BY h.actor, coalesce(x.lo, 99999999), x.id`
 
+// exchangesByActorsFirstSQL lists, for each requested actor, the ids of
+// its first few matching exchanges in the order of
+// exchangesByActorsOrderSQL, then reads the columns of those only. Each
+// actor's list is a subquery of its own with ORDER BY … LIMIT, which
+// SQLite answers from the source and target indexes with a sorter that
+// keeps only the first rows, so a hub's other exchanges are neither
+// sorted nor read in full. The filter follows each exchangesByActorsEndSQL;
+// the parameters are the ids, the filter's twice and the limit.
+const (
+	exchangesByActorsFirstSQL = `WITH q(actor) AS (SELECT DISTINCT value FROM json_each(?)),
+	firsts(actor, ids) AS (SELECT q.actor, (SELECT json_group_array(id ORDER BY k, id) FROM (
+		SELECT x.id AS id, coalesce(x.lo, 99999999) AS k FROM exchanges x WHERE x.source_id = q.actor AND `
+	exchangesByActorsEndSQL = `
+		UNION ALL
+		SELECT x.id, coalesce(x.lo, 99999999) FROM exchanges x WHERE x.target_id = q.actor AND `
+	exchangesByActorsFirstTailSQL = `
+		ORDER BY k, id LIMIT ?)) FROM q)
+	SELECT f.actor, ` + exchangeColumns + `
+	FROM firsts f, json_each(f.ids) j CROSS JOIN exchanges x ON x.id = j.value
+	ORDER BY f.actor, j.key`
+)
+
 // ExchangesByActors returns, for each actor id with any, the exchanges
 // matching f with it at either end, ordered by start (unknown last) then
-// id, in one query. KindInvalid for a bad filter.
-func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]*c2c.Exchange, error) {
+// id, the first limit of them (all when limit <= 0), in one query.
+// KindInvalid for a bad filter.
+func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Exchange, error) {
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
 	}
@@ -230,8 +253,13 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 	}
 	var w clause
 	exchangeWhere(&w, f)
-	rows, err := query(ctx, s.reader, "exchanges by actors", exchangesByActorsSQL+w.sql()+exchangesByActorsOrderSQL,
-		append([]any{jsonList(actorIDs)}, w.args...)...)
+	stmt := exchangesByActorsSQL + w.sql() + exchangesByActorsOrderSQL
+	args := append([]any{jsonList(actorIDs)}, w.args...)
+	if limit > 0 {
+		stmt = exchangesByActorsFirstSQL + w.sql() + exchangesByActorsEndSQL + w.sql() + exchangesByActorsFirstTailSQL
+		args = append(append(args, w.args...), limit)
+	}
+	rows, err := query(ctx, s.reader, "exchanges by actors", stmt, args...)
 	if err != nil {
 		return nil, err
 	}

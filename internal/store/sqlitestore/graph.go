@@ -8,19 +8,51 @@ import (
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
-const partnersSQL = actorHitsSQL + `SELECT h.actor, p.id, p.name_key, x.start_date, x.end_date,
-	(SELECT json_group_array(theme_id) FROM exchange_themes WHERE exchange_id = x.id)
-	FROM hits h
-	CROSS JOIN exchanges x ON x.id = h.id
-	CROSS JOIN actors p ON p.id = CASE WHEN x.source_id = h.actor THEN x.target_id ELSE x.source_id END
-	WHERE `
+// partnersSQL sums up, for each requested actor, each partner over the
+// matching exchanges in one row, and numbers the rows of each actor by
+// count descending, then partner name and id. The exchanges are found
+// from each end's index (the filter follows partnersSQL and
+// partnersTargetSQL). The earliest start is the least "lo || start": lo
+// (its first day, 8 digits) orders it, and of two starts on the same day
+// the coarser (shorter text) comes first. The latest date is an
+// exchange's end, or its start when it has none; hi is that date's last
+// day, and of two ending on the same day the longer text wins. Themes are
+// gathered for the partners kept only, through the index on the pair of
+// ends (the filter follows partnersThemesSQL). The parameters are the
+// ids, the filter's three times and the limit twice (all rows when it is
+// not positive).
+const (
+	partnersSQL = `WITH q(actor) AS (SELECT DISTINCT value FROM json_each(?)),
+	m(actor, partner, lo, hi, sd, ed) AS (
+		SELECT q.actor, x.target_id, x.lo, x.hi, x.start_date, x.end_date
+		FROM q CROSS JOIN exchanges x ON x.source_id = q.actor WHERE `
+	partnersTargetSQL = `
+		UNION ALL
+		SELECT q.actor, x.source_id, x.lo, x.hi, x.start_date, x.end_date
+		FROM q CROSS JOIN exchanges x ON x.target_id = q.actor WHERE `
+	partnersThemesSQL = `),
+	per(actor, partner, n, first, last) AS (
+		SELECT actor, partner, count(*), min(lo || sd), max(hi || CASE WHEN ed <> '' THEN ed ELSE sd END)
+		FROM m GROUP BY actor, partner),
+	ranked AS (
+		SELECT per.*, row_number() OVER (PARTITION BY per.actor ORDER BY per.n DESC, p.name_key, per.partner) AS rn
+		FROM per CROSS JOIN actors p ON p.id = per.partner)
+	SELECT r.actor, r.partner, r.n, coalesce(substr(r.first, 9), ''), coalesce(substr(r.last, 9), ''),
+		(SELECT json_group_array(DISTINCT et.theme_id)
+		FROM exchanges x CROSS JOIN exchange_themes et ON et.exchange_id = x.id
+		WHERE ((x.source_id = r.actor AND x.target_id = r.partner) OR (x.source_id = r.partner AND x.target_id = r.actor)) AND `
+	partnersTailSQL = `)
+	FROM ranked r WHERE ? <= 0 OR r.rn <= ? ORDER BY r.actor, r.rn`
+)
 
 // PartnersByActors returns, for each actor id with any, its partners over
 // the exchanges matching f: the number of exchanges, the earliest known
 // start, the latest known date (an end, or a start when there is no end)
 // and the union of their themes; ordered by count descending, then partner
-// name and id. One query. KindInvalid for a bad filter.
-func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]*c2c.Partner, error) {
+// name and id; the first limit of them (all when limit <= 0). One query,
+// which sums up and ranks the partners itself, so a hub's exchanges are
+// not sent. KindInvalid for a bad filter.
+func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, error) {
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
 	}
@@ -30,104 +62,40 @@ func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.E
 	}
 	var w clause
 	exchangeWhere(&w, f)
-	rows, err := query(ctx, s.reader, "partners", partnersSQL+w.sql(), append([]any{jsonList(actorIDs)}, w.args...)...)
+	args := []any{jsonList(actorIDs)}
+	for range 3 {
+		args = append(args, w.args...)
+	}
+	args = append(args, limit, limit)
+	cond := w.sql()
+	rows, err := query(ctx, s.reader, "partners", partnersSQL+cond+partnersTargetSQL+cond+partnersThemesSQL+cond+partnersTailSQL, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = rows.Close() }()
-	type key struct{ actor, partner string }
-	type acc struct {
-		p      *c2c.Partner
-		name   string
-		themes map[string]bool
-	}
-	accs := map[key]*acc{}
 	for rows.Next() {
-		var actor, partner, name, start, end, themes string
-		if err := rows.Scan(&actor, &partner, &name, &start, &end, &themes); err != nil {
+		var (
+			p                   c2c.Partner
+			first, last, themes string
+		)
+		if err := rows.Scan(&p.ActorID, &p.PartnerID, &p.Exchanges, &first, &last, &themes); err != nil {
 			return nil, dbError("partners", err)
 		}
-		k := key{actor, partner}
-		a := accs[k]
-		if a == nil {
-			a = &acc{p: &c2c.Partner{ActorID: actor, PartnerID: partner}, name: name, themes: map[string]bool{}}
-			accs[k] = a
-		}
-		a.p.Exchanges++
-		ts, err := sortedJSONList(themes)
-		if err != nil {
+		if p.Themes, err = sortedJSONList(themes); err != nil {
 			return nil, dbError("partners", err)
 		}
-		for _, t := range ts {
-			a.themes[t] = true
-		}
-		sd, err := c2c.ParseOptionalDate("start", start)
-		if err != nil {
+		if p.First, err = c2c.ParseOptionalDate("start", first); err != nil {
 			return nil, dbError("partners", err)
 		}
-		ed, err := c2c.ParseOptionalDate("end", end)
-		if err != nil {
+		if p.Last, err = c2c.ParseOptionalDate("end", last); err != nil {
 			return nil, dbError("partners", err)
 		}
-		if sd == nil {
-			continue
-		}
-		if a.p.First == nil || earlier(sd, a.p.First) {
-			d := *sd
-			a.p.First = &d
-		}
-		last := sd
-		if ed != nil {
-			last = ed
-		}
-		if a.p.Last == nil || later(last, a.p.Last) {
-			d := *last
-			a.p.Last = &d
-		}
+		out[p.ActorID] = append(out[p.ActorID], &p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbError("partners", err)
 	}
-	names := map[key]string{}
-	for k, a := range accs {
-		for t := range a.themes {
-			a.p.Themes = append(a.p.Themes, t)
-		}
-		sort.Strings(a.p.Themes)
-		names[k] = a.name
-		out[k.actor] = append(out[k.actor], a.p)
-	}
-	for actor, ps := range out {
-		sort.Slice(ps, func(i, j int) bool {
-			if ps[i].Exchanges != ps[j].Exchanges {
-				return ps[i].Exchanges > ps[j].Exchanges
-			}
-			ni, nj := names[key{actor, ps[i].PartnerID}], names[key{actor, ps[j].PartnerID}]
-			if ni != nj {
-				return ni < nj
-			}
-			return ps[i].PartnerID < ps[j].PartnerID
-		})
-	}
 	return out, nil
-}
-
-// earlier reports whether a starts before b; of two dates starting on the
-// same day the coarser (shorter text) comes first, so the choice does not
-// depend on row order.
-func earlier(a, b *c2c.PartialDate) bool {
-	if a.FirstKey() != b.FirstKey() {
-		return a.FirstKey() < b.FirstKey()
-	}
-	return a.String() < b.String()
-}
-
-// later reports whether a ends after b; ties go to the longer text.
-func later(a, b *c2c.PartialDate) bool {
-	if a.LastKey() != b.LastKey() {
-		return a.LastKey() > b.LastKey()
-	}
-	return a.String() > b.String()
 }
 
 const searchSQL = `SELECT ` + actorColumns + ` FROM actors a WHERE instr(a.search_key, ?) > 0`

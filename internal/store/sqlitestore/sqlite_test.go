@@ -272,11 +272,11 @@ func TestBatchReadsAreOneRoundTrip(t *testing.T) {
 			return err
 		},
 		"ExchangesByActors": func(ctx context.Context, ids []string) error {
-			_, err := s.ExchangesByActors(ctx, ids, c2c.ExchangeFilter{})
+			_, err := s.ExchangesByActors(ctx, ids, c2c.ExchangeFilter{}, 0)
 			return err
 		},
 		"PartnersByActors": func(ctx context.Context, ids []string) error {
-			_, err := s.PartnersByActors(ctx, ids, c2c.ExchangeFilter{ThemesAll: []string{"housing"}})
+			_, err := s.PartnersByActors(ctx, ids, c2c.ExchangeFilter{ThemesAll: []string{"housing"}}, 3)
 			return err
 		},
 	}

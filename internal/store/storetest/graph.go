@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -94,20 +95,41 @@ func askedIDs(m *model) []string {
 	return append(ids, "no-such-actor", "also-missing")
 }
 
+// byActorLimits are the per-actor limits the per-actor readers are checked
+// with: 0 for all, and limits small enough to cut the lists of hubs.
+var byActorLimits = []int{0, 1, 3}
+
+// firstN returns the first n of xs, all of them when n <= 0.
+func firstN[T any](xs []T, n int) []T {
+	if n > 0 && len(xs) > n {
+		return xs[:n]
+	}
+	return xs
+}
+
 func testExchangesByActors(t *testing.T, s c2c.Store, m *model) {
 	ids := askedIDs(m)
 	fs := byActorFilters(m)
-	for _, name := range sortedKeys(fs) {
-		got, err := s.ExchangesByActors(t.Context(), ids, fs[name])
-		if err != nil {
-			t.Errorf("ExchangesByActors %s: %v", name, err)
-			continue
-		}
-		want := m.exchangesByActors(fs[name])
-		for _, id := range ids {
-			if diff := diffExchanges(want[id], got[id], name == "all"); diff != "" {
-				t.Errorf("ExchangesByActors %s, actor %s (-want +got):\n%s", name, id, diff)
+	for _, limit := range byActorLimits {
+		cut := 0 // lists the limit cuts: the check must meet some
+		for _, name := range sortedKeys(fs) {
+			got, err := s.ExchangesByActors(t.Context(), ids, fs[name], limit)
+			if err != nil {
+				t.Errorf("ExchangesByActors %s, limit %d: %v", name, limit, err)
+				continue
 			}
+			want := m.exchangesByActors(fs[name])
+			for _, id := range ids {
+				if limit > 0 && len(want[id]) > limit {
+					cut++
+				}
+				if diff := diffExchanges(firstN(want[id], limit), got[id], name == "all" || limit > 0); diff != "" {
+					t.Errorf("ExchangesByActors %s, limit %d, actor %s (-want +got):\n%s", name, limit, id, diff)
+				}
+			}
+		}
+		if limit > 0 && cut == 0 {
+			t.Errorf("ExchangesByActors, limit %d: no actor has more exchanges than that: the check proves nothing", limit)
 		}
 	}
 }
@@ -115,22 +137,32 @@ func testExchangesByActors(t *testing.T, s c2c.Store, m *model) {
 func testPartnersByActors(t *testing.T, s c2c.Store, m *model) {
 	ids := askedIDs(m)
 	fs := byActorFilters(m)
-	for _, name := range sortedKeys(fs) {
-		got, err := s.PartnersByActors(t.Context(), ids, fs[name])
-		if err != nil {
-			t.Errorf("PartnersByActors %s: %v", name, err)
-			continue
-		}
-		xs := m.exchangesByActors(fs[name])
-		for _, id := range ids {
-			for _, p := range got[id] {
-				if p.ActorID != id {
-					t.Errorf("PartnersByActors %s: partner %s listed under %s has ActorID %q", name, p.PartnerID, id, p.ActorID)
+	for _, limit := range byActorLimits {
+		cut := 0
+		for _, name := range sortedKeys(fs) {
+			got, err := s.PartnersByActors(t.Context(), ids, fs[name], limit)
+			if err != nil {
+				t.Errorf("PartnersByActors %s, limit %d: %v", name, limit, err)
+				continue
+			}
+			xs := m.exchangesByActors(fs[name])
+			for _, id := range ids {
+				for _, p := range got[id] {
+					if p.ActorID != id {
+						t.Errorf("PartnersByActors %s, limit %d: partner %s listed under %s has ActorID %q", name, limit, p.PartnerID, id, p.ActorID)
+					}
+				}
+				want := m.partners(id, xs[id])
+				if limit > 0 && len(want) > limit {
+					cut++
+				}
+				if diff := cmp.Diff(firstN(want, limit), summarisePartners(got[id]), cmpOpts...); diff != "" {
+					t.Errorf("PartnersByActors %s, limit %d, actor %s (-want +got; days are yyyymmdd of the first day of First and the last day of Last):\n%s", name, limit, id, diff)
 				}
 			}
-			if diff := cmp.Diff(m.partners(id, xs[id]), summarisePartners(got[id]), cmpOpts...); diff != "" {
-				t.Errorf("PartnersByActors %s, actor %s (-want +got; days are yyyymmdd of the first day of First and the last day of Last):\n%s", name, id, diff)
-			}
+		}
+		if limit > 0 && cut == 0 {
+			t.Errorf("PartnersByActors, limit %d: no actor has more partners than that: the check proves nothing", limit)
 		}
 	}
 }
@@ -416,11 +448,19 @@ func testRoundTrips(t *testing.T, s c2c.Store) {
 			return err
 		},
 		"ExchangesByActors": func(ctx context.Context, n int) error {
-			_, err := s.ExchangesByActors(ctx, take(actorIDs, n), f)
+			_, err := s.ExchangesByActors(ctx, take(actorIDs, n), f, 0)
+			return err
+		},
+		"ExchangesByActors, first 3": func(ctx context.Context, n int) error {
+			_, err := s.ExchangesByActors(ctx, take(actorIDs, n), f, 3)
 			return err
 		},
 		"PartnersByActors": func(ctx context.Context, n int) error {
-			_, err := s.PartnersByActors(ctx, take(actorIDs, n), f)
+			_, err := s.PartnersByActors(ctx, take(actorIDs, n), f, 0)
+			return err
+		},
+		"PartnersByActors, first 3": func(ctx context.Context, n int) error {
+			_, err := s.PartnersByActors(ctx, take(actorIDs, n), f, 3)
 			return err
 		},
 		"MembershipsByActors": func(ctx context.Context, n int) error {
@@ -500,4 +540,70 @@ func testConcurrency(t *testing.T, s c2c.Store) {
 		t.Errorf("%d exchanges created concurrently, want %d", got-10, want-10)
 	}
 	checkState(t, s, m)
+}
+
+// PartnerDatesBatch returns hubs ("hub0" to "hub3"), each with partners
+// ("hub0-p0" …) and many exchanges with them whose partial dates tie on
+// their first or last day ("2014", "2014-01" and "2014-01-01" all start on
+// 1 January; "2016", "2016-12" and "2016-12-31" all end on 31 December),
+// with exchange ids in no relation to their dates, partners that tie on
+// their exchange count and on their name, and names in the reverse order
+// of ids. It is for the store-specific checks of how PartnersByActors
+// picks First and Last among ties, which the conformance suite leaves
+// open (it compares days). With endAfterStart, no end ends before its
+// start does.
+func PartnerDatesBatch(seed uint64, endAfterStart bool) c2c.Batch {
+	r := rand.New(rand.NewPCG(seed, 0xda7e))
+	var b c2c.Batch
+	city := func(id, name string) c2c.Actor {
+		return c2c.Actor{ID: id, Kind: c2c.ActorCity, Name: name, Country: "BR"}
+	}
+	const hubs, partners, exchanges = 4, 8, 400
+	for h := range hubs {
+		b.Actors = append(b.Actors, city(fmt.Sprintf("hub%d", h), fmt.Sprintf("Hub %d", h)))
+		for i := range partners {
+			// Pairs share a name; names run against ids.
+			b.Actors = append(b.Actors, city(fmt.Sprintf("hub%d-p%d", h, i), fmt.Sprintf("Partner %d", (partners-1-i)/2)))
+		}
+	}
+	dates := []string{"2014", "2014-01", "2014-01-01", "2015-02", "2015-02-28", "2016-02", "2016-02-29", "2016", "2016-12", "2016-12-31"}
+	themes := []string{"culture", "education", "housing", "migration"}
+	ids := r.Perm(exchanges)
+	for i := range exchanges {
+		h := r.IntN(hubs)
+		// Partners 0 and 1 are met twice as often as the others, whose
+		// counts then often tie.
+		p := max(r.IntN(partners+2)-2, 0)
+		if r.IntN(2) == 0 {
+			p = min(p, 1)
+		}
+		x := c2c.Exchange{
+			ID:       fmt.Sprintf("x%03d", ids[i]),
+			SourceID: fmt.Sprintf("hub%d", h), TargetID: fmt.Sprintf("hub%d-p%d", h, p),
+			Title: fmt.Sprintf("Exchange %d", i), Kind: c2c.KindStudyVisit, Directed: true,
+		}
+		if r.IntN(5) > 0 {
+			x.Start = c2c.MustDate(dates[r.IntN(len(dates))])
+			var ends []*c2c.PartialDate
+			for _, e := range dates {
+				d := c2c.MustDate(e)
+				if d.LastKey() >= x.Start.FirstKey() && (!endAfterStart || d.LastKey() >= x.Start.LastKey()) {
+					ends = append(ends, d)
+				}
+			}
+			if r.IntN(3) > 0 && len(ends) > 0 {
+				x.End = ends[r.IntN(len(ends))]
+			}
+		}
+		for _, th := range themes {
+			if r.IntN(3) == 0 {
+				x.Themes = append(x.Themes, th)
+			}
+		}
+		if i%2 == 1 { // half the exchanges point at the hub
+			x.SourceID, x.TargetID = x.TargetID, x.SourceID
+		}
+		b.Exchanges = append(b.Exchanges, x)
+	}
+	return b
 }
