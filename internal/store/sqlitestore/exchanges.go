@@ -127,7 +127,17 @@ const (
 	exOrderStartAsc  = ` ORDER BY coalesce(x.lo, 99999999), x.id`
 	exOrderStartDesc = ` ORDER BY coalesce(x.lo, 0) DESC, x.id`
 	exOrderTitle     = ` ORDER BY x.title_key, x.id`
-	exOrderID        = ` ORDER BY x.id`
+
+	// In a date window every exchange has a start, so a start-ordered page
+	// can walk the start index and stop after the page instead of sorting
+	// the whole window (a 1995-2005 window with a common theme on the
+	// 200k-exchange benchmark graph: 50 ms to 9 ms). An actor, programme
+	// or event narrows further than a window: those keep the planner's
+	// choice.
+	exchangesWindowPageSQL = `SELECT ` + exchangeColumns + ` FROM exchanges x INDEXED BY exchanges_span WHERE `
+	exOrderWindowAsc       = ` ORDER BY x.lo, x.id`
+	exOrderWindowDesc      = ` ORDER BY x.lo DESC, x.id`
+	exOrderID              = ` ORDER BY x.id`
 )
 
 // Exchanges returns one page of the exchanges matching q, in keyset order.
@@ -175,9 +185,18 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 			page.add(exIDAfter, c.ID)
 		}
 	}
+	pageSQL := exchangesPageSQL
+	if _, _, window := q.Filter.Window(); window && q.Filter.ActorID == "" && q.Filter.Programme == "" && q.Filter.Event == "" {
+		switch order {
+		case c2c.OrderStartAsc:
+			pageSQL, orderSQL = exchangesWindowPageSQL, exOrderWindowAsc
+		case c2c.OrderStartDesc:
+			pageSQL, orderSQL = exchangesWindowPageSQL, exOrderWindowDesc
+		}
+	}
 	out := &c2c.ExchangePage{}
 	err = s.readMaybe(ctx, "exchanges", q.WantTotal, func(tx querier) error {
-		rows, err := query(ctx, tx, "exchanges", exchangesPageSQL+page.sql()+orderSQL+limitSQL, append(page.args, first+1)...)
+		rows, err := query(ctx, tx, "exchanges", pageSQL+page.sql()+orderSQL+limitSQL, append(page.args, first+1)...)
 		if err != nil {
 			return err
 		}
