@@ -65,9 +65,18 @@ const (
 // contains q and order them by this rank, then by name and id, so every store
 // ranks alike.
 func MatchRank(q string, names []string) int {
+	folded := make([]string, len(names))
+	for i, n := range names {
+		folded[i] = Fold(n)
+	}
+	return MatchRankFolded(q, folded)
+}
+
+// MatchRankFolded is MatchRank over names already folded (as a search key
+// holds them), without folding them again.
+func MatchRankFolded(q string, folded []string) int {
 	best := 0
-	for _, n := range names {
-		f := Fold(n)
+	for _, f := range folded {
 		r := 0
 		switch {
 		case f == q:

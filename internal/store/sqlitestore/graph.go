@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -98,12 +100,29 @@ func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.E
 	return out, nil
 }
 
-const searchSQL = `SELECT ` + actorColumns + ` FROM actors a WHERE instr(a.search_key, ?) > 0`
+// searchSQL selects the candidates of a search by testing every actor's
+// search key; only the keys are read.
+const searchSQL = `SELECT a.id, a.search_key, a.name_key FROM actors a WHERE instr(a.search_key, ?) > 0`
+
+// searchTrigramsSQL finds the candidates through the trigram index
+// (migration 0003) and keeps those that hold the text; the index needs
+// three characters at least.
+const searchTrigramsSQL = `SELECT a.id, a.search_key, a.name_key FROM actor_search s JOIN actors a ON a.rowid = s.rowid
+	WHERE actor_search MATCH ? AND instr(a.search_key, ?) > 0`
+
+// trigramPhrase quotes text as an FTS5 phrase: its trigrams in order,
+// with no query syntax left in it.
+func trigramPhrase(text string) string {
+	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+}
 
 // Search returns up to limit actors (c2c.MaxSearchResults when limit is 0
 // or more than that) whose name or an alternative name contains the folded
 // text, best c2c.MatchRank first, then by name and id. KindInvalid if the
-// text folds to nothing.
+// text folds to nothing. The candidates are ranked from their search keys
+// (the folded names) and only the page's actors are read in full, so a
+// short text matching thousands of actors costs little more than its
+// keys.
 func (s *Store) Search(ctx context.Context, text string, limit int) ([]*c2c.SearchHit, error) {
 	q := c2c.Fold(text)
 	if q == "" {
@@ -118,36 +137,66 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*c2c.Sear
 	if limit == 0 || limit > c2c.MaxSearchResults {
 		limit = c2c.MaxSearchResults
 	}
-	rows, err := query(ctx, s.reader, "search", searchSQL, q)
-	if err != nil {
-		return nil, err
+	stmt, args := searchSQL, []any{q}
+	if utf8.RuneCountInString(q) >= 3 {
+		stmt, args = searchTrigramsSQL, []any{trigramPhrase(q), q}
 	}
-	as, err := collectActors(rows, "search")
-	if err != nil {
-		return nil, err
+	type candidate struct {
+		id, nameKey string
+		rank        int
 	}
-	hits := make([]*c2c.SearchHit, 0, len(as))
-	keys := make(map[*c2c.Actor]string, len(as))
-	for _, a := range as {
-		// The search key joins names with '|', so a candidate may match
-		// only across names; MatchRank rules those out.
-		if r := c2c.MatchRank(q, a.Names()); r > 0 {
-			hits = append(hits, &c2c.SearchHit{Actor: a, Rank: r})
-			keys[a] = c2c.Fold(a.Name)
+	var hits []*c2c.SearchHit
+	err := s.read(ctx, "search", func(tx *sql.Tx) error {
+		rows, err := query(ctx, tx, "search", stmt, args...)
+		if err != nil {
+			return err
 		}
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := hits[i], hits[j]
-		if a.Rank != b.Rank {
-			return a.Rank > b.Rank
+		defer func() { _ = rows.Close() }()
+		var cs []candidate
+		for rows.Next() {
+			var c candidate
+			var key string
+			if err := rows.Scan(&c.id, &key, &c.nameKey); err != nil {
+				return dbError("search", err)
+			}
+			// The key joins the folded names with '|', so a candidate
+			// may match only across names; MatchRank rules those out.
+			if c.rank = c2c.MatchRankFolded(q, strings.Split(strings.Trim(key, "|"), "|")); c.rank > 0 {
+				cs = append(cs, c)
+			}
 		}
-		if ka, kb := keys[a.Actor], keys[b.Actor]; ka != kb {
-			return ka < kb
+		if err := rows.Err(); err != nil {
+			return dbError("search", err)
 		}
-		return a.Actor.ID < b.Actor.ID
+		sort.Slice(cs, func(i, j int) bool {
+			a, b := cs[i], cs[j]
+			if a.rank != b.rank {
+				return a.rank > b.rank
+			}
+			if a.nameKey != b.nameKey {
+				return a.nameKey < b.nameKey
+			}
+			return a.id < b.id
+		})
+		cs = cs[:min(limit, len(cs))]
+		ids := make([]string, len(cs))
+		for i, c := range cs {
+			ids[i] = c.id
+		}
+		byID, err := actorsByIDs(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		hits = make([]*c2c.SearchHit, 0, len(cs))
+		for _, c := range cs {
+			if a := byID[c.id]; a != nil {
+				hits = append(hits, &c2c.SearchHit{Actor: a, Rank: c.rank})
+			}
+		}
+		return nil
 	})
-	if len(hits) > limit {
-		hits = hits[:limit]
+	if err != nil {
+		return nil, err
 	}
 	return hits, nil
 }

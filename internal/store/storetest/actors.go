@@ -490,3 +490,48 @@ func testSearchSpecifics(t *testing.T, s c2c.Store, m *model) {
 		}
 	}
 }
+
+// testSearchFollowsWrites checks that search sees creates, renames,
+// alternative names, imports and deletes at once (a store with a search
+// index must keep it in step with the actors).
+func testSearchFollowsWrites(t *testing.T, s c2c.Store) {
+	ctx := t.Context()
+	ids := func(text string) []string {
+		t.Helper()
+		hits, err := s.Search(ctx, text, c2c.MaxSearchResults)
+		mustNoError(t, fmt.Sprintf("Search(%q)", text), err)
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Actor.ID)
+		}
+		return out
+	}
+	want := func(text string, wantIDs ...string) {
+		t.Helper()
+		if got := ids(text); !slices.Equal(got, wantIDs) {
+			t.Errorf("Search(%q) = %v, want %v", text, got, wantIDs)
+		}
+	}
+	_, err := s.CreateActor(ctx, c2c.Actor{ID: "qx-town", Kind: c2c.ActorCity, Name: "Qzxwy Town", Country: "BR"})
+	mustNoError(t, "CreateActor", err)
+	want("zxw", "qx-town")
+	want("qzxwy town", "qx-town")
+	want("zx", "qx-town") // shorter than a trigram
+
+	name, alt := "Vrbk Ford", []string{"Jqpl"}
+	_, err = s.UpdateActor(ctx, "qx-town", c2c.ActorPatch{Name: &name, AltNames: &alt})
+	mustNoError(t, "UpdateActor", err)
+	want("zxw")
+	want("vrbk", "qx-town")
+	want("jqp", "qx-town")
+
+	b := c2c.Batch{Actors: []c2c.Actor{{ID: "qx-town", Kind: c2c.ActorCity, Name: "Wmfh Bay", Country: "BR"}, {ID: "qx-port", Kind: c2c.ActorCity, Name: "Wmfh Port", Country: "BR"}}}
+	_, err = s.Import(ctx, b)
+	mustNoError(t, "Import", err)
+	want("vrbk")
+	want("wmfh", "qx-town", "qx-port")
+
+	_, err = s.DeleteActor(ctx, "qx-town", false)
+	mustNoError(t, "DeleteActor", err)
+	want("wmfh", "qx-port")
+}
