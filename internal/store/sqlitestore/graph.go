@@ -10,15 +10,22 @@ import (
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
+// startLastKeySQL is the last day (yyyymmdd) of the start sd of a row of
+// m: the year's, the month's or the day itself.
+const startLastKeySQL = `CAST(CASE length(sd) WHEN 4 THEN sd || '1231'
+	WHEN 7 THEN replace(date(sd || '-01', '+1 month', '-1 day'), '-', '')
+	ELSE replace(sd, '-', '') END AS INTEGER)`
+
 // partnersSQL sums up, for each requested actor, each partner over the
 // matching exchanges in one row, and numbers the rows of each actor by
 // count descending, then partner name and id. The exchanges are found
 // from each end's index (the filter follows partnersSQL and
 // partnersTargetSQL). The earliest start is the least "lo || start": lo
 // (its first day, 8 digits) orders it, and of two starts on the same day
-// the coarser (shorter text) comes first. The latest date is an
-// exchange's end, or its start when it has none; hi is that date's last
-// day, and of two ending on the same day the longer text wins. Themes are
+// the coarser (shorter text) comes first. An exchange's latest date is its
+// end when that ends after its start does (hi is the end's last day), else
+// its start ("2014" to "2014-03" lasts until the end of 2014); of two
+// ending on the same day the longer text wins. Themes are
 // gathered for the partners kept only, through the index on the pair of
 // ends (the filter follows partnersThemesSQL). The parameters are the
 // ids, the filter's three times and the limit twice (all rows when it is
@@ -34,7 +41,8 @@ const (
 		FROM q CROSS JOIN exchanges x ON x.target_id = q.actor WHERE `
 	partnersThemesSQL = `),
 	per(actor, partner, n, first, last) AS (
-		SELECT actor, partner, count(*), min(lo || sd), max(hi || CASE WHEN ed <> '' THEN ed ELSE sd END)
+		SELECT actor, partner, count(*), min(lo || sd),
+			max(max(hi, ` + startLastKeySQL + `) || CASE WHEN ed <> '' AND hi > ` + startLastKeySQL + ` THEN ed ELSE sd END)
 		FROM m GROUP BY actor, partner),
 	ranked AS (
 		SELECT per.*, row_number() OVER (PARTITION BY per.actor ORDER BY per.n DESC, p.name_key, per.partner) AS rn
@@ -49,7 +57,7 @@ const (
 
 // PartnersByActors returns, for each actor id with any, its partners over
 // the exchanges matching f: the number of exchanges, the earliest known
-// start, the latest known date (an end, or a start when there is no end)
+// start, the latest known date (an end when it ends after the start, else the start)
 // and the union of their themes; ordered by count descending, then partner
 // name and id; the first limit of them (all when limit <= 0). One query,
 // which sums up and ranks the partners itself, so a hub's exchanges are

@@ -607,3 +607,34 @@ func PartnerDatesBatch(seed uint64, endAfterStart bool) c2c.Batch {
 	}
 	return b
 }
+
+// testPartnerLastDay checks the day a partnership last covers when an
+// exchange ends within its start's period ("2014" to "2014-03" lasts until
+// the end of 2014) and when it ends later.
+func testPartnerLastDay(t *testing.T, s c2c.Store) {
+	ctx := t.Context()
+	b := c2c.Batch{
+		Actors: []c2c.Actor{
+			{ID: "pl-a", Kind: c2c.ActorCity, Name: "Pl A", Country: "BR"},
+			{ID: "pl-b", Kind: c2c.ActorCity, Name: "Pl B", Country: "ZA"},
+			{ID: "pl-c", Kind: c2c.ActorCity, Name: "Pl C", Country: "MZ"},
+		},
+		Exchanges: []c2c.Exchange{
+			{ID: "pl-x1", SourceID: "pl-a", TargetID: "pl-b", Title: "Within", Kind: c2c.KindStudyVisit, Start: c2c.MustDate("2014"), End: c2c.MustDate("2014-03")},
+			{ID: "pl-x2", SourceID: "pl-a", TargetID: "pl-c", Title: "Later", Kind: c2c.KindStudyVisit, Start: c2c.MustDate("2014-02-10"), End: c2c.MustDate("2014-03")},
+		},
+	}
+	_, err := s.Import(ctx, b)
+	mustNoError(t, "Import", err)
+	got, err := s.PartnersByActors(ctx, []string{"pl-a"}, c2c.ExchangeFilter{}, 0)
+	mustNoError(t, "PartnersByActors", err)
+	want := map[string]int{"pl-b": 20141231, "pl-c": 20140331}
+	if len(got["pl-a"]) != len(want) {
+		t.Fatalf("partners of pl-a = %d, want %d", len(got["pl-a"]), len(want))
+	}
+	for _, p := range got["pl-a"] {
+		if p.Last == nil || p.Last.LastKey() != want[p.PartnerID] {
+			t.Errorf("partner %s: last = %v, want a date ending on %d", p.PartnerID, p.Last, want[p.PartnerID])
+		}
+	}
+}

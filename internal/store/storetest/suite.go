@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 	t.Run("Memberships", func(t *testing.T) { testMembershipCRUD(t, open) })
 	t.Run("Themes", func(t *testing.T) { testThemes(t, open(t)) })
 	t.Run("SearchFollowsWrites", func(t *testing.T) { testSearchFollowsWrites(t, open(t)) })
+	t.Run("PartnerLastDay", func(t *testing.T) { testPartnerLastDay(t, open(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("KeysetStability", func(t *testing.T) {
 		t.Run("Actors", func(t *testing.T) { testKeysetStability(t, open(t)) })
