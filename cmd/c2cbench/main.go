@@ -45,7 +45,7 @@ func main() {
 	}
 }
 
-const usage = `usage: c2cbench gen|run|report [flags]  (c2cbench CMD -h lists the flags)`
+const usage = `usage: c2cbench gen|run|report|growth [flags]  (c2cbench CMD -h lists the flags)`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -58,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCmd(ctx, args[1:], stdout, stderr)
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
+	case "growth":
+		return growthCmd(args[1:], stdout)
 	default:
 		return errors.New(usage)
 	}
@@ -291,15 +293,8 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) != 1 {
 		return errors.New("usage: c2cbench report DIR")
 	}
-	b, err := os.ReadFile(filepath.Join(args[0], "report.json"))
+	rep, err := readReport(args[0])
 	if err != nil {
-		return fmt.Errorf("read report: %w", err)
-	}
-	var rep bench.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("decode report: %w", err)
-	}
-	if err := rep.Results.Recompute(); err != nil {
 		return err
 	}
 	if err := rep.WriteFiles(args[0]); err != nil {
@@ -307,6 +302,43 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "rewrote %s\n", args[0])
 	return nil
+}
+
+// growthCmd prints how the target figures change across the reports in
+// the given result folders (one run per size, smallest first).
+func growthCmd(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: c2cbench growth DIR...")
+	}
+	var reps []*bench.Report
+	for _, dir := range args {
+		rep, err := readReport(dir)
+		if err != nil {
+			return err
+		}
+		reps = append(reps, rep)
+	}
+	bench.Growth(stdout, reps)
+	return nil
+}
+
+// readReport reads the report.json of a result folder.
+func readReport(dir string) (*bench.Report, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	var rep bench.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return nil, fmt.Errorf("decode report %s: %w", dir, err)
+	}
+	if err := rep.Results.Recompute(); err != nil {
+		return nil, err
+	}
+	if len(rep.Concurrency) == 0 {
+		return nil, fmt.Errorf("report %s: no concurrency levels", dir)
+	}
+	return &rep, nil
 }
 
 // commandLine renders the run's command for the report, quoting arguments
