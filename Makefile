@@ -10,7 +10,7 @@ TEST_NEO4J_PORT ?= 17687
 TEST_NEO4J_DIR  ?= $(CURDIR)/.neo4j/test
 NEO4J           := tools/neo4j/neo4j.sh
 
-.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench
+.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench bench-all
 
 run:
 	$(GO) run ./cmd/c2c serve
@@ -55,3 +55,7 @@ neo4j-down:
 SIZE ?= S
 bench:
 	bench/run.sh $(SIZE)
+
+# bench-all runs S, M and L and writes how the target figures grow.
+bench-all:
+	bench/run-all.sh
