@@ -23,14 +23,19 @@ const (
 	facetNoneCol      = `''`
 	facetCountsSQL    = `, count(*), `
 	facetFirstsPlain  = `count(*)`
-	facetFirstsTheme  = `sum(et.theme_id IS NULL OR et.theme_id =
-		(SELECT min(f.theme_id) FROM exchange_themes f WHERE f.exchange_id = x.id))`
-	facetFromSQL    = ` FROM exchanges x`
-	facetThemeJoin  = ` LEFT JOIN exchange_themes et ON et.exchange_id = x.id`
-	facetSourceJoin = ` JOIN actors sa ON sa.id = x.source_id`
-	facetTargetJoin = ` JOIN actors ta ON ta.id = x.target_id`
-	facetWhereSQL   = ` WHERE `
-	facetGroupSQL   = ` GROUP BY `
+	// With themes unwound the rows do not add up to the number of
+	// exchanges; facetTotalSQL counts them apart. (Counting, per row,
+	// whether its theme is its exchange's first took a correlated lookup
+	// per exchange and theme: 2.5 s against 0.7 s plus 14 ms for a decade
+	// of a 1M-exchange graph.)
+	facetFirstsTheme = `0`
+	facetTotalSQL    = `SELECT count(*) FROM exchanges x WHERE `
+	facetFromSQL     = ` FROM exchanges x`
+	facetThemeJoin   = ` LEFT JOIN exchange_themes et ON et.exchange_id = x.id`
+	facetSourceJoin  = ` JOIN actors sa ON sa.id = x.source_id`
+	facetTargetJoin  = ` JOIN actors ta ON ta.id = x.target_id`
+	facetWhereSQL    = ` WHERE `
+	facetGroupSQL    = ` GROUP BY `
 )
 
 // facetSQL builds the facet query for keys over the condition where.
@@ -88,29 +93,40 @@ func (s *Store) ExchangeFacets(ctx context.Context, f c2c.ExchangeFilter, keys c
 	}
 	var w clause
 	exchangeWhere(&w, f)
-	rows, err := query(ctx, s.reader, "facets", facetSQL(keys, w.sql()), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer func() { _ = rows.Close() }()
 	out := []c2c.FacetRow{}
 	total := 0
-	for rows.Next() {
-		var r c2c.FacetRow
-		var firsts int
-		if err := rows.Scan(&r.Theme, &r.Kind, &r.Year, &r.SourceCountry, &r.TargetCountry, &r.Programme, &r.Count, &firsts); err != nil {
-			return nil, 0, dbError("facets", err)
+	// The separate total must see the rows' snapshot.
+	err := s.readMaybe(ctx, "facets", keys.Theme, func(tx querier) error {
+		rows, err := query(ctx, tx, "facets", facetSQL(keys, w.sql()), w.args...)
+		if err != nil {
+			return err
 		}
-		// Without keys the aggregate returns one row even when nothing
-		// matches.
-		if r.Count == 0 {
-			continue
+		defer func() { _ = rows.Close() }()
+		for rows.Next() {
+			var r c2c.FacetRow
+			var firsts int
+			if err := rows.Scan(&r.Theme, &r.Kind, &r.Year, &r.SourceCountry, &r.TargetCountry, &r.Programme, &r.Count, &firsts); err != nil {
+				return dbError("facets", err)
+			}
+			// Without keys the aggregate returns one row even when
+			// nothing matches.
+			if r.Count == 0 {
+				continue
+			}
+			total += firsts
+			out = append(out, r)
 		}
-		total += firsts
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, dbError("facets", err)
+		if err := rows.Err(); err != nil {
+			return dbError("facets", err)
+		}
+		if keys.Theme {
+			_, err := queryRow(ctx, tx, "facets: total", facetTotalSQL+w.sql(), w.args, &total)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
