@@ -308,7 +308,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 // the given result folders (one run per size, smallest first).
 func growthCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: c2cbench growth DIR...")
+		return errors.New("usage: c2cbench growth DIR [DIR ...]")
 	}
 	var reps []*bench.Report
 	for _, dir := range args {
