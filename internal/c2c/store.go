@@ -271,9 +271,14 @@ type Partner struct {
 	ActorID   string // whose partner this is
 	PartnerID string
 	Exchanges int
-	First     *PartialDate // earliest known start, nil if none is known
-	Last      *PartialDate // latest known start (or end, when later), nil if none
-	Themes    []string     // themes of those exchanges, sorted
+	// First is the earliest known start, nil if none is known; of starts
+	// on the same first day, the coarsest ("2014" before "2014-01-01").
+	First *PartialDate
+	// Last is the latest date an exchange covers (its end when that ends
+	// after its start, else its start), nil if none is known; of dates
+	// ending on the same day, the finest ("2016-12-31" after "2016").
+	Last   *PartialDate
+	Themes []string // themes of those exchanges, sorted
 }
 
 // ThemeCount is a theme with the number of exchanges that carry it.

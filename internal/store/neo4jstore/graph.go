@@ -205,23 +205,24 @@ const startLastKey = `CASE size(x.start)
 END`
 
 // partnersAtCentre sums up, in the subquery of each centre, each partner o
-// over the matching exchanges: their count; the earliest start, the start
-// of least [lo, id] (lo is its first day; of starts on the same day, that
-// of the least exchange id); the latest date, from the exchange of least
-// [-last day, id], where an exchange's last date is its end when that ends
-// after its start (hi is the end's last day), else its start (sl is the
-// start's last day); and the theme lists.
+// over the matching exchanges: their count; the earliest start, the least
+// [lo, start] (lo is its first day; of starts on the same day the shorter
+// text, "2014" before "2014-01"); the latest date, the greatest [last day,
+// date], where an exchange's last date is its end when that ends after its
+// start (hi is the end's last day), else its start (sl is the start's last
+// day), so of dates ending on the same day the longer text; and the theme
+// lists. The embedded store breaks the ties alike (c2c.Partner).
 const partnersAtCentre = exchangesAtCentre + `WITH o, x, CASE WHEN x.end IS NULL THEN x.hi ELSE ` + startLastKey + ` END AS sl
 WITH o, count(x) AS n,
-  min(CASE WHEN x.start IS NOT NULL THEN [x.lo, x.id, x.start] END) AS first,
-  min(CASE WHEN x.start IS NULL THEN null
-      WHEN x.hi > sl THEN [-x.hi, x.id, x.end]
-      ELSE [-sl, x.id, x.start] END) AS last,
+  min(CASE WHEN x.start IS NOT NULL THEN [x.lo, x.start] END) AS first,
+  max(CASE WHEN x.start IS NULL THEN null
+      WHEN x.hi > sl THEN [x.hi, x.end]
+      ELSE [sl, x.start] END) AS last,
   collect(x.themes) AS themes
 `
 
 // partnersTail returns one row per kept partner, its themes merged.
-const partnersTail = `RETURN o.id AS pid, o.nameKey AS pkey, n, first[2] AS first, last[2] AS last,
+const partnersTail = `RETURN o.id AS pid, o.nameKey AS pkey, n, first[1] AS first, last[1] AS last,
   reduce(acc = [], ts IN themes | acc + [th IN ts WHERE NOT th IN acc]) AS themes
 }
 RETURN cid, pid, n, first, last, themes ORDER BY cid, n DESC, pkey, pid`

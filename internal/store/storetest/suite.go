@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 	t.Run("Themes", func(t *testing.T) { testThemes(t, open(t)) })
 	t.Run("SearchFollowsWrites", func(t *testing.T) { testSearchFollowsWrites(t, open(t)) })
 	t.Run("PartnerLastDay", func(t *testing.T) { testPartnerLastDay(t, open(t)) })
+	t.Run("PartnerDateTies", func(t *testing.T) { testPartnerDateTies(t, open(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("KeysetStability", func(t *testing.T) {
 		t.Run("Actors", func(t *testing.T) { testKeysetStability(t, open(t)) })
