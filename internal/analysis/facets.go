@@ -1,11 +1,6 @@
 package analysis
 
 import (
-	"cmp"
-	"slices"
-	"strconv"
-	"strings"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -32,10 +27,8 @@ func FacetKeysFor(dims ...Dimension) c2c.FacetKeys {
 	return k
 }
 
-// facetKeyer returns the keys of one row under a dimension.
-type facetKeyer func(r *c2c.FacetRow) []string
-
-func keyerOfFacets(d Dimension) facetKeyer {
+// keyerOfFacets returns the keys of one row under a dimension.
+func keyerOfFacets(d Dimension) func(*c2c.FacetRow) []string {
 	ends := func(r *c2c.FacetRow, f func(string) string) []string {
 		a, b := f(r.SourceCountry), f(r.TargetCountry)
 		if a > b {
@@ -81,51 +74,16 @@ func keyerOfFacets(d Dimension) facetKeyer {
 // exactly as Breakdown counts an exchange. Buckets come largest first,
 // then by keys. KindInvalid naming "dims[i]" for a bad dimension.
 func BreakdownFacets(rows []c2c.FacetRow, dims ...Dimension) ([]Bucket, error) {
-	for i, d := range dims {
-		if err := d.Validate("dims[" + strconv.Itoa(i) + "]"); err != nil {
-			return nil, err
-		}
+	if err := validateDims(dims); err != nil {
+		return nil, err
 	}
-	keyers := make([]facetKeyer, len(dims))
+	keyers := make([]func(*c2c.FacetRow) []string, len(dims))
 	for i, d := range dims {
 		keyers[i] = keyerOfFacets(d)
 	}
-	counts := map[string]*Bucket{}
+	items := make([]*c2c.FacetRow, len(rows))
 	for i := range rows {
-		r := &rows[i]
-		if r.Count <= 0 {
-			continue
-		}
-		combos := [][]string{nil}
-		for _, k := range keyers {
-			keys := k(r)
-			next := make([][]string, 0, len(combos)*len(keys))
-			for _, c := range combos {
-				for _, key := range keys {
-					next = append(next, append(slices.Clip(c), key))
-				}
-			}
-			combos = next
-		}
-		for _, c := range combos {
-			id := strings.Join(c, "\x00")
-			b := counts[id]
-			if b == nil {
-				b = &Bucket{Keys: c}
-				counts[id] = b
-			}
-			b.Count += r.Count
-		}
+		items[i] = &rows[i]
 	}
-	out := make([]Bucket, 0, len(counts))
-	for _, b := range counts {
-		if b.Keys == nil {
-			b.Keys = []string{}
-		}
-		out = append(out, *b)
-	}
-	slices.SortFunc(out, func(a, b Bucket) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), slices.Compare(a.Keys, b.Keys))
-	})
-	return out, nil
+	return tally(items, keyers, func(r *c2c.FacetRow) int { return r.Count }), nil
 }

@@ -71,9 +71,6 @@ type Bucket struct {
 	Count int
 }
 
-// keyer returns the keys of one exchange under a dimension.
-type keyer func(x *c2c.Exchange) []string
-
 func (ix *index) country(id string) string {
 	if i, ok := ix.pos[id]; ok && ix.actors[i] != nil {
 		return ix.actors[i].Country
@@ -104,7 +101,7 @@ func distinct(ks ...string) []string {
 	return ks
 }
 
-func (ix *index) keyer(d Dimension) keyer {
+func (ix *index) keyer(d Dimension) func(*c2c.Exchange) []string {
 	ends := func(x *c2c.Exchange, f func(string) string) []string {
 		a, b := f(ix.country(x.SourceID)), f(ix.country(x.TargetID))
 		if a > b {
@@ -164,24 +161,45 @@ func distinct2(in []string) []string {
 // dims it returns one bucket with no keys and the number of exchanges.
 // KindInvalid naming "dims[i]" for a bad dimension.
 func Breakdown(g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
-	for i, d := range dims {
-		if err := d.Validate("dims[" + strconv.Itoa(i) + "]"); err != nil {
-			return nil, err
-		}
+	if err := validateDims(dims); err != nil {
+		return nil, err
 	}
 	ix := newIndex(g)
-	keyers := make([]keyer, len(dims))
+	keyers := make([]func(*c2c.Exchange) []string, len(dims))
 	for i, d := range dims {
 		keyers[i] = ix.keyer(d)
 	}
+	return tally(edgesOf(g), keyers, func(*c2c.Exchange) int { return 1 }), nil
+}
+
+// validateDims checks every dimension, naming "dims[i]".
+func validateDims(dims []Dimension) error {
+	for i, d := range dims {
+		if err := d.Validate("dims[" + strconv.Itoa(i) + "]"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tally adds weight(item) to the bucket of every combination of the
+// item's keys, one key per keyer (a cross-tabulation; no keyers give one
+// bucket with no keys), and returns the buckets largest first, then by
+// keys.
+func tally[T any](items []T, keyers []func(T) []string, weight func(T) int) []Bucket {
 	counts := map[string]*Bucket{}
-	for _, x := range edgesOf(g) {
+	for _, it := range items {
+		w := weight(it)
+		if w <= 0 {
+			continue
+		}
 		combos := [][]string{nil}
 		for _, k := range keyers {
-			var next [][]string
+			keys := k(it)
+			next := make([][]string, 0, len(combos)*len(keys))
 			for _, c := range combos {
-				for _, key := range k(x) {
-					next = append(next, append(slices.Clone(c), key))
+				for _, key := range keys {
+					next = append(next, append(slices.Clip(c), key))
 				}
 			}
 			combos = next
@@ -193,7 +211,7 @@ func Breakdown(g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
 				b = &Bucket{Keys: c}
 				counts[id] = b
 			}
-			b.Count++
+			b.Count += w
 		}
 	}
 	out := make([]Bucket, 0, len(counts))
@@ -206,7 +224,7 @@ func Breakdown(g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
 	slices.SortFunc(out, func(a, b Bucket) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), slices.Compare(a.Keys, b.Keys))
 	})
-	return out, nil
+	return out
 }
 
 // edgesOf returns the non-nil, non-loop exchanges of g in id order.

@@ -37,7 +37,7 @@ type Series struct {
 // once per key, so groups may add up to more than Count). KindInvalid
 // naming "by" for a bad dimension or a split by year.
 func Timeline(g *c2c.Subgraph, by Dimension) (*Series, error) {
-	var k keyer
+	var k func(*c2c.Exchange) []string
 	if by.Field != "" {
 		if by.Field == FieldYear {
 			return nil, c2c.Invalid("by", "a timeline is already by year")
