@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -128,10 +127,8 @@ func (r *Resolver) prefetchEdges(ctx context.Context, id string) {
 
 // endsIn is n when sels select one of the end fields, else 0.
 func endsIn(oc *graphql.OperationContext, sels ast.SelectionSet, n int, fields ...string) int {
-	for _, f := range graphql.CollectFields(oc, sels, schemaTypes) {
-		if slices.Contains(fields, f.Name) {
-			return n
-		}
+	if selects(oc, sels, fields...) {
+		return n
 	}
 	return 0
 }

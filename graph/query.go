@@ -2,11 +2,13 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/c2c-project/c2c/graph/model"
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -114,11 +116,14 @@ func selectedUnder(ctx context.Context, path []string, names ...string) bool {
 			return false
 		}
 	}
+	return selects(oc, sels, names...)
+}
+
+// selects reports whether the selection set sels selects any of names.
+func selects(oc *graphql.OperationContext, sels ast.SelectionSet, names ...string) bool {
 	for _, f := range graphql.CollectFields(oc, sels, schemaTypes) {
-		for _, n := range names {
-			if f.Name == n {
-				return true
-			}
+		if slices.Contains(names, f.Name) {
+			return true
 		}
 	}
 	return false
