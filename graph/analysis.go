@@ -545,15 +545,17 @@ func timeline(s *analysis.Series) *model.Timeline {
 const MaxStatsDimensions = 3
 
 var statsFields = map[model.StatsDimension]analysis.Field{
-	model.StatsDimensionTheme:        analysis.FieldTheme,
-	model.StatsDimensionKind:         analysis.FieldKind,
-	model.StatsDimensionYear:         analysis.FieldYear,
-	model.StatsDimensionCountry:      analysis.FieldCountry,
-	model.StatsDimensionM49Region:    analysis.FieldRegion,
-	model.StatsDimensionM49SubRegion: analysis.FieldSubRegion,
-	model.StatsDimensionRegionPair:   analysis.FieldRegionPair,
-	model.StatsDimensionProgramme:    analysis.FieldProgramme,
-	model.StatsDimensionClass:        analysis.FieldClass,
+	model.StatsDimensionTheme:         analysis.FieldTheme,
+	model.StatsDimensionKind:          analysis.FieldKind,
+	model.StatsDimensionYear:          analysis.FieldYear,
+	model.StatsDimensionCountry:       analysis.FieldCountry,
+	model.StatsDimensionM49Region:     analysis.FieldRegion,
+	model.StatsDimensionM49SubRegion:  analysis.FieldSubRegion,
+	model.StatsDimensionRegionPair:    analysis.FieldRegionPair,
+	model.StatsDimensionSubRegionPair: analysis.FieldSubRegionPair,
+	model.StatsDimensionCountryPair:   analysis.FieldCountryPair,
+	model.StatsDimensionProgramme:     analysis.FieldProgramme,
+	model.StatsDimensionClass:         analysis.FieldClass,
 }
 
 // statsDimensions converts the by and definition arguments.

@@ -46,6 +46,8 @@ func TestStatsAggregateInStore(t *testing.T) {
 		{"[CLASS, M49_REGION]", c2c.ExchangeFilter{}, `{}`, []analysis.Dimension{analysis.DimClass(c2c.DefG77), analysis.DimRegion}},
 		{"[REGION_PAIR, THEME]", c2c.ExchangeFilter{ThemesAny: []string{"housing"}}, `{themesAny: ["housing"]}`,
 			[]analysis.Dimension{analysis.DimRegionPair, analysis.DimTheme}},
+		{"[COUNTRY_PAIR]", c2c.ExchangeFilter{}, `{}`, []analysis.Dimension{analysis.DimCountryPair}},
+		{"[SUB_REGION_PAIR, KIND]", c2c.ExchangeFilter{}, `{}`, []analysis.Dimension{analysis.DimSubRegionPair, analysis.DimKind}},
 		{"[M49_SUB_REGION, PROGRAMME, YEAR]", c2c.ExchangeFilter{From: c2c.MustDate("2005"), To: c2c.MustDate("2015")}, `{from: "2005", to: "2015"}`,
 			[]analysis.Dimension{analysis.DimSubRegion, analysis.DimProgramme, analysis.DimYear}},
 	} {

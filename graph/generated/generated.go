@@ -2654,6 +2654,10 @@ enum StatsDimension {
   M49_SUB_REGION
   "The two ends' M49 regions, unordered, as \"002|019\"."
   REGION_PAIR
+  "The two ends' M49 sub-regions, unordered, as \"018|202\" (\"\" for an end with none)."
+  SUB_REGION_PAIR
+  "The two ends' countries, unordered, as \"BR|ZA\" (\"\" for an end with none): the links of a country-level view."
+  COUNTRY_PAIR
   "Programme name."
   PROGRAMME
   "Global South class under the definition argument (required)."

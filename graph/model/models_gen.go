@@ -551,6 +551,10 @@ const (
 	StatsDimensionM49SubRegion StatsDimension = "M49_SUB_REGION"
 	// The two ends' M49 regions, unordered, as "002|019".
 	StatsDimensionRegionPair StatsDimension = "REGION_PAIR"
+	// The two ends' M49 sub-regions, unordered, as "018|202" ("" for an end with none).
+	StatsDimensionSubRegionPair StatsDimension = "SUB_REGION_PAIR"
+	// The two ends' countries, unordered, as "BR|ZA" ("" for an end with none): the links of a country-level view.
+	StatsDimensionCountryPair StatsDimension = "COUNTRY_PAIR"
 	// Programme name.
 	StatsDimensionProgramme StatsDimension = "PROGRAMME"
 	// Global South class under the definition argument (required).
@@ -565,13 +569,15 @@ var AllStatsDimension = []StatsDimension{
 	StatsDimensionM49Region,
 	StatsDimensionM49SubRegion,
 	StatsDimensionRegionPair,
+	StatsDimensionSubRegionPair,
+	StatsDimensionCountryPair,
 	StatsDimensionProgramme,
 	StatsDimensionClass,
 }
 
 func (e StatsDimension) IsValid() bool {
 	switch e {
-	case StatsDimensionTheme, StatsDimensionKind, StatsDimensionYear, StatsDimensionCountry, StatsDimensionM49Region, StatsDimensionM49SubRegion, StatsDimensionRegionPair, StatsDimensionProgramme, StatsDimensionClass:
+	case StatsDimensionTheme, StatsDimensionKind, StatsDimensionYear, StatsDimensionCountry, StatsDimensionM49Region, StatsDimensionM49SubRegion, StatsDimensionRegionPair, StatsDimensionSubRegionPair, StatsDimensionCountryPair, StatsDimensionProgramme, StatsDimensionClass:
 		return true
 	}
 	return false

@@ -6,7 +6,7 @@ import (
 
 // FacetKeysFor returns the base keys a store must group by
 // (c2c.Store.ExchangeFacets) for BreakdownFacets to count by dims: the
-// derived fields (COUNTRY, REGION, SUB_REGION, REGION_PAIR, CLASS) need
+// derived fields (COUNTRY, REGION, SUB_REGION and the pairs, CLASS) need
 // the source and target countries. Themes are unwound only for THEME.
 func FacetKeysFor(dims ...Dimension) c2c.FacetKeys {
 	var k c2c.FacetKeys
@@ -20,7 +20,7 @@ func FacetKeysFor(dims ...Dimension) c2c.FacetKeys {
 			k.Year = true
 		case FieldProgramme:
 			k.Programme = true
-		case FieldCountry, FieldRegion, FieldSubRegion, FieldRegionPair, FieldClass:
+		case FieldCountry, FieldRegion, FieldSubRegion, FieldRegionPair, FieldSubRegionPair, FieldCountryPair, FieldClass:
 			k.SourceCountry, k.TargetCountry = true, true
 		}
 	}
@@ -55,6 +55,16 @@ func keyerOfFacets(d Dimension) func(*c2c.FacetRow) []string {
 	case FieldRegionPair:
 		return func(r *c2c.FacetRow) []string {
 			e := ends(r, region)
+			return []string{e[0] + "|" + e[1]}
+		}
+	case FieldSubRegionPair:
+		return func(r *c2c.FacetRow) []string {
+			e := ends(r, subRegion)
+			return []string{e[0] + "|" + e[1]}
+		}
+	case FieldCountryPair:
+		return func(r *c2c.FacetRow) []string {
+			e := ends(r, ident)
 			return []string{e[0] + "|" + e[1]}
 		}
 	case FieldClass:

@@ -14,7 +14,7 @@ import (
 // allDimensions is every dimension a breakdown offers, CLASS under each
 // definition.
 func allDimensions() []Dimension {
-	ds := []Dimension{DimTheme, DimKind, DimYear, DimCountry, DimRegion, DimSubRegion, DimRegionPair, DimProgramme}
+	ds := []Dimension{DimTheme, DimKind, DimYear, DimCountry, DimRegion, DimSubRegion, DimRegionPair, DimSubRegionPair, DimCountryPair, DimProgramme}
 	for _, d := range c2c.Definitions {
 		ds = append(ds, DimClass(d))
 	}

@@ -23,8 +23,13 @@ const (
 	FieldRegion     Field = "REGION"      // M49 region code of either end ("002" Africa); "" unknown
 	FieldSubRegion  Field = "SUB_REGION"  // M49 sub-region code of either end; "" unknown
 	FieldRegionPair Field = "REGION_PAIR" // the two ends' M49 regions, ordered: "002|019"
-	FieldClass      Field = "CLASS"       // Global South class under Dimension.Definition
-	FieldProgramme  Field = "PROGRAMME"   // programme; "" for none
+	// FieldSubRegionPair and FieldCountryPair are the two ends' M49
+	// sub-regions and countries, ordered ("018|202", "BR|ZA"): the links of
+	// an aggregated view of a selection too big to draw actor by actor.
+	FieldSubRegionPair Field = "SUB_REGION_PAIR"
+	FieldCountryPair   Field = "COUNTRY_PAIR"
+	FieldClass         Field = "CLASS"     // Global South class under Dimension.Definition
+	FieldProgramme     Field = "PROGRAMME" // programme; "" for none
 )
 
 // Dimension is a Field to count by, with the Global South definition that
@@ -36,14 +41,16 @@ type Dimension struct {
 
 // Ready-made dimensions.
 var (
-	DimTheme      = Dimension{Field: FieldTheme}
-	DimKind       = Dimension{Field: FieldKind}
-	DimYear       = Dimension{Field: FieldYear}
-	DimCountry    = Dimension{Field: FieldCountry}
-	DimRegion     = Dimension{Field: FieldRegion}
-	DimSubRegion  = Dimension{Field: FieldSubRegion}
-	DimRegionPair = Dimension{Field: FieldRegionPair}
-	DimProgramme  = Dimension{Field: FieldProgramme}
+	DimTheme         = Dimension{Field: FieldTheme}
+	DimKind          = Dimension{Field: FieldKind}
+	DimYear          = Dimension{Field: FieldYear}
+	DimCountry       = Dimension{Field: FieldCountry}
+	DimRegion        = Dimension{Field: FieldRegion}
+	DimSubRegion     = Dimension{Field: FieldSubRegion}
+	DimRegionPair    = Dimension{Field: FieldRegionPair}
+	DimSubRegionPair = Dimension{Field: FieldSubRegionPair}
+	DimCountryPair   = Dimension{Field: FieldCountryPair}
+	DimProgramme     = Dimension{Field: FieldProgramme}
 )
 
 // DimClass counts by Global South class under d.
@@ -53,7 +60,8 @@ func DimClass(d c2c.Definition) Dimension { return Dimension{Field: FieldClass, 
 // field or a class dimension without a known definition.
 func (d Dimension) Validate(field string) error {
 	switch d.Field {
-	case FieldTheme, FieldKind, FieldYear, FieldCountry, FieldRegion, FieldSubRegion, FieldRegionPair, FieldProgramme:
+	case FieldTheme, FieldKind, FieldYear, FieldCountry, FieldRegion, FieldSubRegion, FieldRegionPair,
+		FieldSubRegionPair, FieldCountryPair, FieldProgramme:
 		return nil
 	case FieldClass:
 		if !d.Definition.Valid() {
@@ -136,6 +144,16 @@ func (ix *index) keyer(d Dimension) func(*c2c.Exchange) []string {
 	case FieldRegionPair:
 		return func(x *c2c.Exchange) []string {
 			e := ends(x, region)
+			return []string{e[0] + "|" + e[1]}
+		}
+	case FieldSubRegionPair:
+		return func(x *c2c.Exchange) []string {
+			e := ends(x, subRegion)
+			return []string{e[0] + "|" + e[1]}
+		}
+	case FieldCountryPair:
+		return func(x *c2c.Exchange) []string {
+			e := ends(x, ident)
 			return []string{e[0] + "|" + e[1]}
 		}
 	case FieldClass:

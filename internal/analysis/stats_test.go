@@ -36,6 +36,20 @@ func TestBreakdownHandGraph(t *testing.T) {
 	if diff := cmp.Diff(want, mustBuckets(t)(Breakdown(g, DimRegionPair))); diff != "" {
 		t.Errorf("region pairs (-want +got):\n%s", diff)
 	}
+	// Country pairs, unordered, "" for an end with no country: e1 e2
+	// ZA–BR; e3 e4 UCLG with ZA; e9 UCLG–MA; e7 MZ–BR; e8 ES–MA; e6
+	// MZ–MZ; e10 MZ–ZA; e5 ZA–ZA.
+	want = []Bucket{{[]string{"BR|ZA"}, 2}, {[]string{"|ZA"}, 2}, {[]string{"BR|MZ"}, 1},
+		{[]string{"ES|MA"}, 1}, {[]string{"MZ|MZ"}, 1}, {[]string{"MZ|ZA"}, 1}, {[]string{"ZA|ZA"}, 1}, {[]string{"|MA"}, 1}}
+	if diff := cmp.Diff(want, mustBuckets(t)(Breakdown(g, DimCountryPair))); diff != "" {
+		t.Errorf("country pairs (-want +got):\n%s", diff)
+	}
+	// Sub-region pairs: ZA, MZ are 202 (Sub-Saharan Africa), BR 419
+	// (Latin America), MA 015 (Northern Africa), ES 039 (Southern Europe).
+	want = []Bucket{{[]string{"202|202"}, 3}, {[]string{"202|419"}, 3}, {[]string{"|202"}, 2}, {[]string{"015|039"}, 1}, {[]string{"|015"}, 1}}
+	if diff := cmp.Diff(want, mustBuckets(t)(Breakdown(g, DimSubRegionPair))); diff != "" {
+		t.Errorf("sub-region pairs (-want +got):\n%s", diff)
+	}
 	// Countries: an exchange counts once per distinct country of its ends.
 	want = []Bucket{{[]string{"ZA"}, 6}, {[]string{""}, 3}, {[]string{"BR"}, 3}, {[]string{"MZ"}, 3}, {[]string{"MA"}, 2}, {[]string{"ES"}, 1}}
 	if diff := cmp.Diff(want, mustBuckets(t)(Breakdown(g, DimCountry))); diff != "" {

@@ -38,7 +38,8 @@ func facetFilters(m *model) map[string]c2c.ExchangeFilter {
 // definition.
 func statsDimensions() []analysis.Dimension {
 	ds := []analysis.Dimension{analysis.DimTheme, analysis.DimKind, analysis.DimYear, analysis.DimCountry,
-		analysis.DimRegion, analysis.DimSubRegion, analysis.DimRegionPair, analysis.DimProgramme}
+		analysis.DimRegion, analysis.DimSubRegion, analysis.DimRegionPair, analysis.DimSubRegionPair,
+		analysis.DimCountryPair, analysis.DimProgramme}
 	for _, def := range c2c.Definitions {
 		ds = append(ds, analysis.DimClass(def))
 	}
