@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -246,8 +247,11 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 // routeOf maps a path to a bounded route label.
 func routeOf(path string) string {
 	switch path {
-	case "/graphql", "/graphiql", "/export", "/healthz", "/readyz", "/metrics":
+	case "/", "/graphql", "/graphiql", "/export", "/healthz", "/readyz", "/metrics":
 		return path
+	}
+	if strings.HasPrefix(path, "/assets/") {
+		return "/assets"
 	}
 	return "other"
 }

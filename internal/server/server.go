@@ -1,6 +1,6 @@
 // Package server serves the c2c GraphQL API over HTTP: /graphql (POST and
-// GET), /graphiql, /export, /healthz, /readyz and /metrics, with API-key auth for
-// mutations, depth, complexity, body-size and time limits, Prometheus
+// GET), the explorer at / and GraphiQL at /graphiql (internal/explorer),
+// /export, /healthz, /readyz and /metrics, with API-key auth for mutations, depth, complexity, body-size and time limits, Prometheus
 // metrics and structured access logs.
 package server
 
@@ -13,12 +13,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/explorer"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -126,7 +126,10 @@ func (s *Server) routes() http.Handler {
 	gql := s.graphQL()
 	mux.Handle("POST /graphql", s.limitBody(gql))
 	mux.Handle("GET /graphql", gql)
-	mux.Handle("GET /graphiql", playground.Handler("c2c GraphiQL", "/graphql"))
+	// The explorer's pages and GraphiQL, embedded and served offline.
+	pages := explorer.Handler()
+	mux.Handle("GET /", pages)
+	mux.Handle("GET /graphiql", pages)
 	mux.HandleFunc("GET /export", s.export)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
