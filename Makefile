@@ -10,7 +10,9 @@ TEST_NEO4J_PORT ?= 17687
 TEST_NEO4J_DIR  ?= $(CURDIR)/.neo4j/test
 NEO4J           := tools/neo4j/neo4j.sh
 
-.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench bench-all
+EXPLORER_WEB  := internal/explorer/web
+
+.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
 
 run:
 	$(GO) run ./cmd/c2c serve
@@ -21,7 +23,7 @@ build:
 generate:
 	$(GO) generate ./graph/...
 
-test: check neo4j-build
+test: check neo4j-build explorer-deps
 	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
 	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 30m ./...; rc=$$?; \
 	NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) down; \
@@ -40,6 +42,19 @@ lint:
 
 test-go:
 	$(GO) test -race ./...
+
+# The explorer's npm packages, pinned in its package-lock.json (installed
+# without install scripts: the bundle is built by esbuild's Go API).
+explorer-deps: $(EXPLORER_WEB)/node_modules/.c2c-installed
+
+$(EXPLORER_WEB)/node_modules/.c2c-installed: $(EXPLORER_WEB)/package-lock.json
+	cd $(EXPLORER_WEB) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# explorer rebuilds internal/explorer/dist (commit the result); make test
+# fails when dist is not the build of its sources.
+explorer: explorer-deps
+	$(GO) run ./internal/explorer/bundle
 
 neo4j-build:
 	$(NEO4J) build

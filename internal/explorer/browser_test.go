@@ -190,7 +190,7 @@ func mustBrowser(t *testing.T) context.Context {
 // page is one tab, with what it has asked of the network and what it has
 // said on the console.
 type page struct {
-	t        *testing.T
+	t *testing.T
 	// ctx is the tab's chromedp context.
 	ctx      context.Context
 	mu       sync.Mutex

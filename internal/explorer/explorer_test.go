@@ -50,7 +50,7 @@ func TestSearchTypeahead(t *testing.T) {
 	p := openPage(t, f.url, "/")
 	p.ready()
 	for _, tc := range []struct{ typed, wantID string }{
-		{"Durban", "ethekwini"},          // an alternative name
+		{"Durban", "ethekwini"},             // an alternative name
 		{"Sao Paulo", "state-of-sao-paulo"}, // no accent
 		{"ETHEKWINI", "ethekwini"},
 	} {
