@@ -48,7 +48,7 @@ test-go:
 explorer-deps: $(EXPLORER_WEB)/node_modules/.c2c-installed
 
 $(EXPLORER_WEB)/node_modules/.c2c-installed: $(EXPLORER_WEB)/package-lock.json
-	cd $(EXPLORER_WEB) && npm ci --ignore-scripts --no-audit --no-fund
+	cd $(EXPLORER_WEB) && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	touch $@
 
 # explorer rebuilds internal/explorer/dist (commit the result); make test

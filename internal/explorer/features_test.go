@@ -875,3 +875,164 @@ func TestURLState(t *testing.T) {
 	}
 	q.mustDrawn("url-state", "#graph")
 }
+
+// TestAggregatedOverview opens the whole generated network (6,000
+// exchanges, over the 5,000 threshold): it is drawn aggregated by country
+// with a note saying so, with one node per country and one link per pair
+// of countries as counted in Go; by M49 region likewise; and a filter
+// that narrows the selection under the threshold draws its actors.
+func TestAggregatedOverview(t *testing.T) {
+	f := mustFixture(t, "generated")
+	r := newRef(f.batch)
+	p := openPage(t, f.url, "/")
+	p.settle()
+	key := func(id, level string) string {
+		c, ok := c2c.CountryByCode(r.actors[id].Country)
+		switch {
+		case !ok:
+			return ""
+		case level == "region":
+			return c.RegionCode
+		}
+		return c.Code
+	}
+	for _, level := range []string{"country", "region"} {
+		if level != "country" {
+			p.setSelect("#agg", level)
+			p.waitFor("the "+level+" level", fmt.Sprintf(`window.__c2c.state.agg === %q && window.__c2c.ready`, level))
+		}
+		// Areas, and the pair buckets as the API orders them (most
+		// exchanges first, then by key), of which it gives 1,000.
+		groups := map[string]bool{}
+		pairCount := map[string]int{}
+		for _, x := range r.exchanges {
+			a, b := key(x.SourceID, level), key(x.TargetID, level)
+			groups[a], groups[b] = true, true
+			if a > b {
+				a, b = b, a
+			}
+			pairCount[a+"|"+b]++
+		}
+		keys := make([]string, 0, len(pairCount))
+		for k := range pairCount {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if pairCount[keys[i]] != pairCount[keys[j]] {
+				return pairCount[keys[i]] > pairCount[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		links := map[string]bool{}
+		for _, k := range keys[:min(len(keys), 1000)] {
+			if a, b, _ := strings.Cut(k, "|"); a != b {
+				links[k] = true
+			}
+		}
+		var mode, note string
+		var order, size, total int
+		p.hook("mode", &mode)
+		p.hook("note", &note)
+		p.hook("order", &order)
+		p.hook("size", &size)
+		p.hook("exchanges", &total)
+		if mode != "aggregate" || !strings.Contains(note, "aggregated by") || !strings.Contains(note, "6,000") {
+			t.Errorf("%s: mode %q, note %q; want an aggregate with a note", level, mode, note)
+		}
+		if order != len(groups) || size != len(links) || total != len(r.exchanges) {
+			t.Errorf("%s: %d nodes, %d links over %d exchanges; want %d, %d, %d", level, order, size, total, len(groups), len(links), len(r.exchanges))
+		}
+		p.mustDrawn("aggregate-"+level, "#graph")
+	}
+	// A theme that a few hundred exchanges carry fits under the threshold.
+	counts := map[string]int{}
+	for _, x := range r.exchanges {
+		for _, th := range x.Themes {
+			counts[th]++
+		}
+	}
+	theme := ""
+	for th, n := range counts {
+		if n > 50 && n < 2000 && (theme == "" || n > counts[theme] || n == counts[theme] && th < theme) {
+			theme = th
+		}
+	}
+	p.checkBox("#themes", theme)
+	p.waitFor("the filtered network", `window.__c2c.mode === 'graph' && window.__c2c.ready`)
+	var xs []c2c.Exchange
+	for _, x := range r.exchanges {
+		if slices.Contains(x.Themes, theme) {
+			xs = append(xs, x)
+		}
+	}
+	var order, size int
+	p.hook("order", &order)
+	p.hook("size", &size)
+	if order != len(actorsOf(xs)) || size != pairs(xs) {
+		t.Errorf("theme %s: %d actors, %d links; want %d, %d", theme, order, size, len(actorsOf(xs)), pairs(xs))
+	}
+	p.mustDrawn("aggregate-filtered", "#graph")
+}
+
+// TestKeyboardAndContrast drives the explorer from the keyboard alone ("/"
+// to search, arrows and Enter to pick, Tab through the controls, Escape to
+// close) and checks the contrast of its text against WCAG AA (4.5:1).
+func TestKeyboardAndContrast(t *testing.T) {
+	f := mustFixture(t, "demo")
+	p := openPage(t, f.url, "/")
+	p.settle()
+	p.do(chromedp.Focus(chromedp.CSS("#graph")), chromedp.KeyEvent("/"))
+	var active string
+	p.eval(`document.activeElement.id`, &active)
+	if active != "search" {
+		t.Fatalf(`"/" focused %q, want the search box`, active)
+	}
+	p.do(chromedp.KeyEvent("Durb"))
+	p.waitFor("hits", `document.querySelector('.search [role=option]')`)
+	p.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.Enter))
+	p.waitFor("the pick", `window.__c2c.state.focus === 'ethekwini' && window.__c2c.ready`)
+	// Tab reaches the depth control, the view switch, the filters and the
+	// path finder, each with a visible focus ring.
+	seen := map[string]bool{}
+	for range 60 {
+		p.do(chromedp.KeyEvent(kb.Tab))
+		var id string
+		var outline string
+		p.eval(`document.activeElement.id || document.activeElement.tagName`, &id)
+		p.eval(`getComputedStyle(document.activeElement).outlineStyle`, &outline)
+		seen[id] = true
+		if id != "BODY" && outline == "none" {
+			t.Errorf("%s has no visible focus", id)
+		}
+	}
+	for _, id := range []string{"depth", "view-map", "theme-find", "programme", "colour", "pfrom", "find-path"} {
+		if !seen[id] {
+			t.Errorf("Tab never reached #%s (reached %v)", id, seen)
+		}
+	}
+	// Enter on an actor of the panel's list selects it; Escape closes it.
+	p.do(chromedp.Focus(chromedp.CSS("#panel .actor-list button, #panel .partners button")), chromedp.KeyEvent(kb.Enter))
+	p.waitFor("a selection", `window.__c2c.state.sel !== '' && document.querySelector('#panel-title')`)
+	p.do(chromedp.Focus(chromedp.CSS("#graph")), chromedp.KeyEvent(kb.Escape))
+	p.waitFor("no selection", `window.__c2c.state.sel === ''`)
+	// Contrast of every visible text element against its background.
+	var low []string
+	p.eval(`(() => {
+		const rgb = s => s.match(/[\d.]+/g).slice(0, 4).map(Number);
+		const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+		const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+		const out = [];
+		for (const el of document.querySelectorAll('body *')) {
+			if (!el.offsetParent || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+			const st = getComputedStyle(el);
+			const l1 = lum(rgb(st.color)), l2 = lum(bg(el));
+			const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+			if (ratio < 4.5) out.push(el.tagName + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+		}
+		return out;
+	})()`, &low)
+	for _, l := range low {
+		t.Errorf("contrast below 4.5:1: %s", l)
+	}
+	p.mustDrawn("keyboard", "")
+}

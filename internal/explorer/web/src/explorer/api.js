@@ -74,8 +74,9 @@ export const Q_SUBGRAPH = `query Whole($filter: ExchangeFilter, $limit: Int!) {
   subgraph(filter: $filter, limit: $limit) { nodes { ...N } edges { ...E } truncated }
 }${NODE_FIELDS}${EDGE_FIELDS}`;
 
-export const Q_AGGREGATE = `query Aggregate($filter: ExchangeFilter, $untimed: ExchangeFilter, $by: StatsDimension!) {
-  stats(filter: $filter, by: [$by], first: 1000) { exchanges bucketCount buckets { keys count } }
+export const Q_AGGREGATE = `query Aggregate($filter: ExchangeFilter, $untimed: ExchangeFilter, $node: StatsDimension!, $pair: StatsDimension!) {
+  nodes: stats(filter: $filter, by: [$node], first: 1000) { exchanges buckets { keys count } }
+  stats(filter: $filter, by: [$pair], first: 1000) { exchanges bucketCount buckets { keys count } }
   timeline(filter: $untimed) { years { year count } undated { count } }
 }`;
 

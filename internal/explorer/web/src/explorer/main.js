@@ -25,6 +25,7 @@ const ACTOR_KINDS = ['CITY', 'REGION', 'ORGANISATION'];
 const EGO_LIMIT = 300;
 const EXPAND_LIMIT = 100;
 const AGG_DIMENSION = { country: 'COUNTRY_PAIR', subregion: 'SUB_REGION_PAIR', region: 'REGION_PAIR' };
+const AGG_NODES = { country: 'COUNTRY', subregion: 'M49_SUB_REGION', region: 'M49_REGION' };
 
 const app = {
   state: fromURL(location.search),
@@ -270,11 +271,13 @@ async function reload() {
         }
         if (!fitted) {
           mode = 'aggregate';
-          const agg = await gql(Q_AGGREGATE, { filter: f, untimed: currentFilter(false), by: AGG_DIMENSION[s.agg] });
-          aggregate = { ...aggregateBuckets(agg.stats.buckets, agg.stats.exchanges), timeline: agg.timeline };
+          const agg = await gql(Q_AGGREGATE, { filter: f, untimed: currentFilter(false), node: AGG_NODES[s.agg], pair: AGG_DIMENSION[s.agg] });
+          aggregate = { ...aggregateBuckets(agg.nodes.buckets, agg.stats.buckets, agg.stats.exchanges), timeline: agg.timeline };
+          const cut = agg.stats.bucketCount > agg.stats.buckets.length;
           note = `${agg.stats.exchanges.toLocaleString('en')} exchanges${f ? ' match the filters' : ''}: more than ` +
-            `${AGGREGATE_OVER.toLocaleString('en')}, so they are shown aggregated by ${AGG_LEVELS[s.agg]}. ` +
-            `Search for an actor, or click an area to narrow the selection.`;
+            `${AGGREGATE_OVER.toLocaleString('en')}, so they are shown aggregated by ${AGG_LEVELS[s.agg]}` +
+            (cut ? ` (the ${agg.stats.buckets.length.toLocaleString('en')} busiest of ${agg.stats.bucketCount.toLocaleString('en')} pairs)` : '') +
+            `. Search for an actor, or click an area to narrow the selection.`;
         }
       }
     }

@@ -314,23 +314,26 @@ export function aggregateLocal(data, level, m) {
   return { groups: [...groups.values()], pairs, total };
 }
 
-// aggregateBuckets turns the API's pair buckets ("ZA|BR" -> count) into
-// the same shape as aggregateLocal.
-export function aggregateBuckets(buckets, total) {
+// aggregateBuckets turns the API's buckets into the shape aggregateLocal
+// gives: nodes from the per-area counts (an exchange counts once under each
+// area of its ends), links from the pair counts ("BR|ZA" -> n; the
+// busiest 1,000 when there are more).
+export function aggregateBuckets(nodeBuckets, pairBuckets, total) {
   const groups = new Map();
   const pairs = new Map();
   const group = (k) => {
     if (!groups.has(k)) groups.set(k, { key: k, actors: null, exchanges: 0, internal: 0 });
     return groups.get(k);
   };
-  for (const b of buckets) {
+  for (const b of nodeBuckets) group(b.keys[0]).exchanges = b.count;
+  for (const b of pairBuckets) {
     const [ka, kb] = b.keys[0].split('|');
-    group(ka).exchanges += b.count;
     if (ka === kb) {
-      group(ka).internal += b.count;
+      group(ka).internal = b.count;
       continue;
     }
-    group(kb).exchanges += b.count;
+    group(ka);
+    group(kb);
     pairs.set(pairKey(ka, kb), b.count);
   }
   return { groups: [...groups.values()], pairs, total };
