@@ -31,7 +31,7 @@ func TestFirstPaintDemo(t *testing.T) {
 	var timings map[string]float64
 	p.waitFor("the first frame", `window.__c2c.timings.firstPaint > 0`)
 	p.hook("timings", &timings)
-	t.Logf("demo data: first paint %.0f ms after navigation start (data loaded at %.0f ms)", timings["firstPaint"], timings["firstLoad"])
+	t.Logf("demo data: first paint %.0f ms after navigation start (script started at %.0f ms, data requested at %.0f ms, loaded at %.0f ms)", timings["firstPaint"], timings["start"], timings["requested"], timings["firstLoad"])
 	p.mustDrawn("demo-overview", "#graph")
 	// The actors list in the panel names every actor in view.
 	var listed int

@@ -71,7 +71,7 @@ func (p *page) matching() matching {
 // openEgo opens the explorer on the ego network of centre at depth.
 func openEgo(t *testing.T, f *fixture, centre string, depth int, extra string) *page {
 	t.Helper()
-	p := openPage(t, f.url, fmt.Sprintf("/?focus=%s&depth=%d%s", centre, depth, extra))
+	p := openPage(t, f.url, fmt.Sprintf("/?focus=%s&depth=%d&limit=300%s", centre, depth, extra))
 	p.settle()
 	return p
 }

@@ -56,10 +56,7 @@ export const EDGE_FIELDS = `
 fragment E on Exchange {
   id title kind start end dateNote programme directed sourceUrl
   source { id } target { id }
-  themes { id label }
-  g77: classification(definition: G77)
-  m49dev: classification(definition: M49_DEVELOPING_2020)
-  wb: classification(definition: WORLD_BANK_NON_HIGH_INCOME)
+  themes { id }
 }`;
 
 export const Q_NEIGHBOURHOOD = `query Ego($actor: ID!, $depth: Int!, $limit: Int!) {
@@ -77,7 +74,7 @@ export const Q_SUBGRAPH = `query Whole($filter: ExchangeFilter, $limit: Int!) {
 export const Q_AGGREGATE = `query Aggregate($filter: ExchangeFilter, $untimed: ExchangeFilter, $node: StatsDimension!, $pair: StatsDimension!) {
   nodes: stats(filter: $filter, by: [$node], first: 1000) { exchanges buckets { keys count } }
   stats(filter: $filter, by: [$pair], first: 1000) { exchanges bucketCount buckets { keys count } }
-  timeline(filter: $untimed) { years { year count } undated { count } }
+  years: stats(filter: $untimed, by: [YEAR], first: 1000) { buckets { keys count } }
 }`;
 
 export const Q_VOCABULARY = `query Vocabulary {

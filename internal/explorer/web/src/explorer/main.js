@@ -4,11 +4,11 @@ import Sigma from 'sigma';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { UndirectedGraph } from 'graphology';
-import { gql, pending, Q_AGGREGATE, Q_NEIGHBOURHOOD, Q_PATHS, Q_SUBGRAPH, Q_VOCABULARY } from './api.js';
+import { gql, pending, Q_AGGREGATE, Q_COUNT, Q_NEIGHBOURHOOD, Q_PATHS, Q_SUBGRAPH, Q_VOCABULARY } from './api.js';
 import { AGG_LEVELS, COLOURS, DEFINITIONS, MEASURES, PATH_MODES, defaults, edgeFilter, fromURL, toURL } from './state.js';
 import {
   AGGREGATE_OVER, Data, EDGE, FADED_EDGE, FADED_NODE, HIGHLIGHT, PALETTE, REGIONS, aggregateBuckets, aggregateLocal,
-  buildGraph, centrality, colourOf, communities, groupKey, legendLabel, matcher, matches, pairKey, year,
+  buildGraph, centrality, classOf, colourOf, communities, groupKey, hash, legendLabel, matcher, matches, pairKey, year,
 } from './model.js';
 import { centroid, projection } from './geo.js';
 import { MapView } from './map.js';
@@ -22,7 +22,6 @@ const $ = (sel) => document.querySelector(sel);
 
 const EXCHANGE_KINDS = ['STUDY_VISIT', 'TECHNICAL_VISIT', 'WORKSHOP', 'SEMINAR', 'LEARNING_EXCHANGE', 'FORUM', 'MEETING', 'CONFERENCE', 'TWINNING', 'PROJECT_PARTNERSHIP', 'TECHNICAL_ASSISTANCE', 'OTHER'];
 const ACTOR_KINDS = ['CITY', 'REGION', 'ORGANISATION'];
-const EGO_LIMIT = 300;
 const EXPAND_LIMIT = 100;
 const AGG_DIMENSION = { country: 'COUNTRY_PAIR', subregion: 'SUB_REGION_PAIR', region: 'REGION_PAIR' };
 const AGG_NODES = { country: 'COUNTRY', subregion: 'M49_SUB_REGION', region: 'M49_REGION' };
@@ -49,6 +48,27 @@ const app = {
   timings: { start: performance.now() },
   lastExport: null,
 };
+
+// The first view's data is asked for before anything is built, so the
+// request and the set-up of the renderer overlap.
+const prefetched = new Map();
+function prefetch(query, vars) {
+  prefetched.set(query + JSON.stringify(vars), gql(query, vars));
+}
+// load answers from the prefetch once, then from the API.
+function load(query, vars) {
+  const key = query + JSON.stringify(vars);
+  const p = prefetched.get(key);
+  if (p) {
+    prefetched.delete(key);
+    return p;
+  }
+  return gql(query, vars);
+}
+if (app.state.focus) prefetch(Q_NEIGHBOURHOOD, { actor: app.state.focus, depth: app.state.depth, limit: app.state.limit });
+else prefetch(Q_COUNT, { filter: null });
+prefetch(Q_VOCABULARY, {});
+for (const p of prefetched.values()) p.catch(() => {});
 
 // ---------------------------------------------------------------- rendering
 
@@ -210,7 +230,7 @@ function currentFilter(withWindow = true) {
 
 async function loadVocabulary() {
   try {
-    const v = await gql(Q_VOCABULARY);
+    const v = await load(Q_VOCABULARY, {});
     app.vocab.themes = v.themes;
     app.vocab.countries = v.countries;
     app.vocab.byCode = new Map(v.countries.map((c) => [c.code, c]));
@@ -236,7 +256,7 @@ async function reload() {
     let note = '';
     let serverFiltered = false;
     if (s.focus) {
-      const ego = await gql(Q_NEIGHBOURHOOD, { actor: s.focus, depth: s.depth, limit: EGO_LIMIT });
+      const ego = await load(Q_NEIGHBOURHOOD, { actor: s.focus, depth: s.depth, limit: s.limit });
       data.addSubgraph(ego.neighbourhood);
       const more = await Promise.all(s.expand.filter((id) => id !== s.focus).map((id) =>
         gql(Q_NEIGHBOURHOOD, { actor: id, depth: 1, limit: EXPAND_LIMIT }).catch(() => null)));
@@ -244,35 +264,38 @@ async function reload() {
       const centre = data.actors.get(s.focus);
       note = `Ego network of ${centre ? centre.name : s.focus}, depth ${s.depth}` +
         (s.expand.length ? `, ${s.expand.length} expanded` : '') +
-        (data.truncated ? ` (the ${EGO_LIMIT} nearest actors)` : '');
+        (data.truncated ? ` (the ${s.limit} nearest actors: raise the limit to see more)` : '');
       if (data.exchanges.size > AGGREGATE_OVER) {
         mode = 'aggregate-local';
         note = `${note}: ${data.exchanges.size.toLocaleString('en')} exchanges, more than ${AGGREGATE_OVER.toLocaleString('en')}, ` +
           `so they are shown aggregated by ${AGG_LEVELS[s.agg]}.`;
       }
     } else {
-      try {
-        const all = await gql(Q_SUBGRAPH, { filter: null, limit: AGGREGATE_OVER });
+      // Counting first spares the API a subgraph it would refuse.
+      const total = (await load(Q_COUNT, { filter: null })).exchanges.totalCount;
+      if (total <= AGGREGATE_OVER) {
+        const all = await load(Q_SUBGRAPH, { filter: null, limit: AGGREGATE_OVER });
         data.addSubgraph(all.subgraph);
-      } catch (err) {
-        if (err.field !== 'limit') throw err;
+      } else {
         const f = currentFilter();
         serverFiltered = true;
         let fitted = false;
-        if (f) {
-          try {
-            const sub = await gql(Q_SUBGRAPH, { filter: f, limit: AGGREGATE_OVER });
-            data.addSubgraph(sub.subgraph);
-            fitted = true;
-            note = `The whole network has more than ${AGGREGATE_OVER.toLocaleString('en')} exchanges: showing the ${data.exchanges.size.toLocaleString('en')} that match the filters.`;
-          } catch (err2) {
-            if (err2.field !== 'limit') throw err2;
-          }
+        if (f && (await gql(Q_COUNT, { filter: f })).exchanges.totalCount <= AGGREGATE_OVER) {
+          const sub = await gql(Q_SUBGRAPH, { filter: f, limit: AGGREGATE_OVER });
+          data.addSubgraph(sub.subgraph);
+          fitted = true;
+          note = `The whole network has more than ${AGGREGATE_OVER.toLocaleString('en')} exchanges: showing the ${data.exchanges.size.toLocaleString('en')} that match the filters.`;
         }
         if (!fitted) {
           mode = 'aggregate';
           const agg = await gql(Q_AGGREGATE, { filter: f, untimed: currentFilter(false), node: AGG_NODES[s.agg], pair: AGG_DIMENSION[s.agg] });
-          aggregate = { ...aggregateBuckets(agg.nodes.buckets, agg.stats.buckets, agg.stats.exchanges), timeline: agg.timeline };
+          // The histogram from the store's counts by year: a timeline would
+          // read every exchange of a selection this big.
+          const years = agg.years.buckets.filter((b) => b.keys[0]).map((b) => ({ year: Number(b.keys[0]), count: b.count })).sort((a, b) => a.year - b.year);
+          const filled = [];
+          if (years.length) for (let y = years[0].year, i = 0; y <= years[years.length - 1].year; y++) filled.push(years[i]?.year === y ? years[i++] : { year: y, count: 0 });
+          const undated = agg.years.buckets.find((b) => !b.keys[0])?.count || 0;
+          aggregate = { ...aggregateBuckets(agg.nodes.buckets, agg.stats.buckets, agg.stats.exchanges), timeline: { years: filled, undated: { count: undated } } };
           const cut = agg.stats.bucketCount > agg.stats.buckets.length;
           note = `${agg.stats.exchanges.toLocaleString('en')} exchanges${f ? ' match the filters' : ''}: more than ` +
             `${AGGREGATE_OVER.toLocaleString('en')}, so they are shown aggregated by ${AGG_LEVELS[s.agg]}` +
@@ -282,6 +305,7 @@ async function reload() {
       }
     }
     if (seq !== app.loadSeq) return;
+    app.timings.fetched = performance.now();
     app.data = data;
     app.mode = mode;
     app.serverFiltered = serverFiltered;
@@ -369,7 +393,18 @@ function groupLonLat(key) {
   const level = app.state.agg;
   const members = level === 'country' ? [app.vocab.byCode.get(key) || findCountry(key)].filter(Boolean)
     : app.vocab.countries.filter((c) => (level === 'region' ? c.regionCode : c.subRegionCode) === key);
-  const pts = members.map((c) => centroid(c.m49)).filter(Boolean);
+  let pts = members.map((c) => centroid(c.m49)).filter(Boolean);
+  if (!pts.length && level === 'country' && members.length) {
+    // A country too small for the 1:110m outline: near the middle of its
+    // sub-region, a little apart from its neighbours.
+    const sub = members[0].subRegionCode;
+    const near = app.vocab.countries.filter((c) => c.subRegionCode === sub).map((c) => centroid(c.m49)).filter(Boolean);
+    if (near.length) {
+      const t = hash(key) * 2 * Math.PI;
+      const mid = [near.reduce((s, p) => s + p[0], 0) / near.length, near.reduce((s, p) => s + p[1], 0) / near.length];
+      pts = [[mid[0] + 4 * Math.cos(t), mid[1] + 4 * Math.sin(t)]];
+    }
+  }
   if (!pts.length) {
     const own = [...app.data.actors.values()].filter((a) => a.coordinates && groupKey(a, level) === key);
     if (!own.length) return null;
@@ -666,7 +701,7 @@ function setBusy(d) {
 
 // ------------------------------------------------------------------- state
 
-const RELOAD = ['focus', 'depth', 'expand'];
+const RELOAD = ['focus', 'depth', 'expand', 'limit'];
 const FILTERS = ['themes', 'kinds', 'akinds', 'countries', 'regions', 'programme', 'cls', 'def', 'from', 'to'];
 const PATHS = ['pfrom', 'pto', 'pmode', 'pk'];
 
@@ -765,6 +800,7 @@ function renderControls() {
 function syncControls() {
   const s = app.state;
   $('#depth').value = String(s.depth);
+  $('#limit').value = String(s.limit);
   $('#def').value = s.def;
   $('#cls').value = s.cls;
   $('#colour').value = s.colour;
@@ -787,7 +823,7 @@ options($('#colour'), COLOURS, app.state.colour);
 options($('#size'), MEASURES, app.state.size);
 options($('#agg'), AGG_LEVELS, app.state.agg);
 options($('#pmode'), PATH_MODES, app.state.pmode);
-for (const [id, key, num] of [['#depth', 'depth', true], ['#def', 'def'], ['#cls', 'cls'], ['#colour', 'colour'], ['#size', 'size'], ['#agg', 'agg'], ['#pmode', 'pmode'], ['#programme', 'programme'], ['#pk', 'pk', true]]) {
+for (const [id, key, num] of [['#depth', 'depth', true], ['#limit', 'limit', true], ['#def', 'def'], ['#cls', 'cls'], ['#colour', 'colour'], ['#size', 'size'], ['#agg', 'agg'], ['#pmode', 'pmode'], ['#programme', 'programme'], ['#pk', 'pk', true]]) {
   $(id).addEventListener('change', (e) => update({ [key]: num ? Number(e.target.value) : e.target.value }));
 }
 $('#theme-find').addEventListener('input', renderControls);
@@ -837,7 +873,7 @@ function exportView() {
         id: x.id, source: x.source, target: x.target,
         attrs: {
           label: x.title, kind: x.kind, start: x.start || '', end: x.end || '', themes: x.themes.map((t) => t.id).join(';'),
-          programme: x.programme || '', directed: x.directed, class: x[DEFINITIONS[app.state.def].key] || '', source_url: x.sourceUrl || '',
+          programme: x.programme || '', directed: x.directed, class: classOf(x, DEFINITIONS[app.state.def].key, app.data), source_url: x.sourceUrl || '',
         },
       });
     }

@@ -54,6 +54,18 @@ function seeded(seed) {
   };
 }
 
+// classOf is an exchange's Global South class under a definition (its
+// key in the node fields: g77, m49dev, wb), from the statuses of its ends,
+// as the API's classification defines it.
+export function classOf(x, key, data) {
+  const a = data.actors.get(x.source)?.[key] || 'UNKNOWN';
+  const b = data.actors.get(x.target)?.[key] || 'UNKNOWN';
+  if (a === 'UNKNOWN' || b === 'UNKNOWN') return 'UNKNOWN';
+  if (a === 'SOUTH' && b === 'SOUTH') return 'SOUTH_SOUTH';
+  if (a === 'NORTH' && b === 'NORTH') return 'NORTH_NORTH';
+  return 'NORTH_SOUTH';
+}
+
 export function pairKey(a, b) {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
@@ -146,7 +158,7 @@ export function matcher(state, countriesOfRegion) {
       if (themes.size && !x.themes.some((t) => themes.has(t.id))) return false;
       if (kinds.size && !kinds.has(x.kind)) return false;
       if (state.programme && x.programme !== state.programme) return false;
-      if (state.cls && x[def] !== state.cls) return false;
+      if (state.cls && classOf(x, def, data) !== state.cls) return false;
       if (from || to) {
         const s = year(x.start);
         if (s === null) return false;

@@ -53,6 +53,11 @@ export class Panel {
     }
   }
 
+  // fill replaces the panel's content, leaving out absent parts.
+  fill(...parts) {
+    this.root.replaceChildren(...parts.filter((p) => p !== null && p !== undefined && p !== false));
+  }
+
   refreshList(app) {
     if (!this.current || app.mode !== 'graph') this.renderList(app);
   }
@@ -111,7 +116,7 @@ export class Panel {
         x.sourceUrl ? h('a', { href: x.sourceUrl, target: '_blank', rel: 'noopener noreferrer', class: 'source' }, 'Source') : h('span', { class: 'meta' }, 'no source link'));
     }));
     const inView = app.graph.hasNode(a.id);
-    this.root.replaceChildren(
+    this.fill(
       h('div', { class: 'panel-head' },
         h('h2', { id: 'panel-title' }, a.name),
         h('button', { type: 'button', class: 'close', 'aria-label': 'Close the details', onclick: () => this.actions.select('') }, '×')),

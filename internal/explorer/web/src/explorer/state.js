@@ -25,7 +25,7 @@ export const AGG_LEVELS = { country: 'country', subregion: 'M49 sub-region', reg
 const LISTS = ['themes', 'kinds', 'akinds', 'countries', 'regions', 'expand'];
 const SCALARS = {
   focus: '', depth: 2, view: 'graph', programme: '', cls: '', def: 'G77', from: '', to: '',
-  colour: 'region', size: 'degree', pfrom: '', pto: '', pmode: 'SHORTEST', pk: 3, sel: '', agg: 'country', path: 0,
+  colour: 'region', size: 'degree', pfrom: '', pto: '', pmode: 'SHORTEST', pk: 3, sel: '', agg: 'country', path: 0, limit: 150,
 };
 
 export function defaults() {
@@ -49,6 +49,7 @@ export function fromURL(search) {
   }
   s.depth = Math.min(3, Math.max(1, s.depth));
   s.pk = Math.min(10, Math.max(1, s.pk));
+  s.limit = Math.min(2000, Math.max(1, s.limit));
   if (!DEFINITIONS[s.def]) s.def = 'G77';
   if (!MEASURES[s.size]) s.size = 'degree';
   if (!COLOURS[s.colour]) s.colour = 'region';
