@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -97,5 +96,4 @@ func TestGraphiQLOffline(t *testing.T) {
 		t.Errorf("GraphiQL's answer: %.300s", text)
 	}
 	p.mustDrawn("graphiql", "")
-	_ = time.Second
 }

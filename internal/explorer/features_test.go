@@ -1,7 +1,6 @@
 package explorer_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/base64"
 	"encoding/csv"
@@ -14,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +25,6 @@ import (
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
-
-var _ = zip.NewReader
 
 // egoHub returns a hub of the generated graph whose depth-1 ego network
 // is small enough (under 60 actors) to draw at depth 1 and 2 without the
@@ -394,8 +392,7 @@ func toInt(v any) int {
 	case float64:
 		return int(x)
 	case string:
-		var n int
-		fmt.Sscan(x, &n)
+		n, _ := strconv.Atoi(x)
 		return n
 	}
 	return 0
