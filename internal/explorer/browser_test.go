@@ -435,14 +435,6 @@ func (p *page) clear(sel string) {
 	p.eval(fmt.Sprintf(`document.querySelector(%q).value = ''`, sel), nil)
 }
 
-// state returns the explorer's state.
-func (p *page) state() map[string]any {
-	p.t.Helper()
-	var s map[string]any
-	p.hook("state", &s)
-	return s
-}
-
 // jsonOf is a compact JSON string of v, for messages.
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)

@@ -526,7 +526,8 @@ func TestPathFinder(t *testing.T) {
 		for i, id := range pa.Exchanges {
 			x := byID[id]
 			a, b := pa.Nodes[i], pa.Nodes[i+1]
-			if !(x.SourceID == a && x.TargetID == b || x.SourceID == b && x.TargetID == a) {
+			joins := x.SourceID == a && x.TargetID == b || x.SourceID == b && x.TargetID == a
+			if !joins {
 				t.Errorf("%s: hop %d %s does not join %s and %s", what, i, id, a, b)
 			}
 		}

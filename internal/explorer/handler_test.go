@@ -1,6 +1,7 @@
 package explorer_test
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -17,7 +18,13 @@ import (
 func TestHandler(t *testing.T) {
 	ts := httptest.NewServer(explorer.Handler())
 	defer ts.Close()
-	get := func(path string, hdr map[string]string) *http.Response {
+	type answer struct {
+		Status     string
+		StatusCode int
+		Header     http.Header
+		Body       []byte
+	}
+	get := func(path string, hdr map[string]string) answer {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
 		for k, v := range hdr {
@@ -28,8 +35,12 @@ func TestHandler(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return answer{resp.Status, resp.StatusCode, resp.Header, body}
 	}
 	for _, tc := range []struct {
 		path, status, typ, contains string
@@ -43,7 +54,7 @@ func TestHandler(t *testing.T) {
 		{"/nothing", "404 Not Found", "", ""},
 	} {
 		resp := get(tc.path, nil)
-		body, _ := io.ReadAll(resp.Body)
+		body := resp.Body
 		if resp.Status != tc.status {
 			t.Errorf("%s: %s, want %s", tc.path, resp.Status, tc.status)
 			continue
@@ -65,12 +76,12 @@ func TestHandler(t *testing.T) {
 		}
 	}
 	plain := get("/assets/explorer.js", nil)
-	raw, _ := io.ReadAll(plain.Body)
+	raw := plain.Body
 	gz := get("/assets/explorer.js", map[string]string{"Accept-Encoding": "br, gzip"})
 	if gz.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("gzip not used: %v", gz.Header)
 	}
-	zr, err := gzip.NewReader(gz.Body)
+	zr, err := gzip.NewReader(bytes.NewReader(gz.Body))
 	if err != nil {
 		t.Fatal(err)
 	}
