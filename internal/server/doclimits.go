@@ -41,6 +41,10 @@ const (
 // passed these checks and are not parsed again.
 type documentLimits struct {
 	tokens, fields, aliases, spreads, directives, fragments, depth int
+	// pairs bounds the comparisons of fields that share a response name
+	// at one place, which validation makes pairwise to check that they
+	// can be merged: n copies of one field cost n(n-1)/2.
+	pairs int
 
 	cache graphql.Cache[*ast.QueryDocument]
 }
@@ -55,7 +59,7 @@ func (*documentLimits) ExtensionName() string { return "DocumentLimits" }
 
 // Validate implements graphql.HandlerExtension.
 func (l *documentLimits) Validate(graphql.ExecutableSchema) error {
-	if l.tokens < 1 || l.fields < 1 || l.aliases < 0 || l.spreads < 0 || l.directives < 0 || l.fragments < 0 || l.depth < 1 {
+	if l.tokens < 1 || l.fields < 1 || l.aliases < 0 || l.spreads < 0 || l.directives < 0 || l.fragments < 0 || l.depth < 1 || l.pairs < 0 {
 		return errors.New("document limits must be positive")
 	}
 	return nil
@@ -90,12 +94,17 @@ func (l *documentLimits) MutateOperationParameters(ctx context.Context, p *graph
 		gerr.Extensions = map[string]any{"code": code}
 		return gerr
 	}
-	return l.check(doc)
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	return l.check(doc, b)
 }
 
 // check counts doc's operations as execution expands them and refuses the
-// first count over its limit.
-func (l *documentLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
+// first count over its limit. In a batch, b holds the fields and merge
+// comparisons the request has left: what validating a document costs grows
+// with those, so a batch's new documents share one budget of each, as its
+// operations share one complexity budget. Documents already in the query
+// cache are not validated again and cost nothing here.
+func (l *documentLimits) check(doc *ast.QueryDocument, b *budget) *gqlerror.Error {
 	if len(doc.Fragments) > l.fragments {
 		return limitError(CodeFragmentLimit, "the document defines %d fragments, more than the limit of %d", len(doc.Fragments), l.fragments)
 	}
@@ -113,9 +122,12 @@ func (l *documentLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 		t := c.fragment(f.Name)
 		total.spreads = sat(total.spreads+t.spreads, c.cap)
 	}
+	batch := b != nil && b.batch
 	switch {
 	case total.fields > l.fields:
 		return limitError(CodeFieldLimit, "the document selects %s fields once fragments are expanded, more than the limit of %d", atLeast(total.fields, c.cap), l.fields)
+	case batch && total.fields > b.fieldsLeft:
+		return limitError(CodeFieldLimit, "the document selects %d fields once fragments are expanded, more than the %d the batch has left of the limit of %d", total.fields, b.fieldsLeft, l.fields)
 	case total.aliases > l.aliases:
 		return limitError(CodeAliasLimit, "the document uses %s aliases once fragments are expanded, more than the limit of %d", atLeast(total.aliases, c.cap), l.aliases)
 	case total.spreads > l.spreads:
@@ -125,7 +137,130 @@ func (l *documentLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 	case total.depth > l.depth:
 		return limitError(CodeDepthLimit, "operation has depth %s, which exceeds the limit of %d", atLeast(total.depth, c.cap), l.depth)
 	}
+	limit := l.pairs
+	if batch {
+		limit = min(limit, b.pairsLeft)
+	}
+	m := merges{doc: doc, limit: limit, steps: 2 * (l.fields + l.spreads)}
+	if pairs, ok := m.count(); !ok {
+		where := "the limit"
+		if batch {
+			where = fmt.Sprintf("what the batch has left of the limit of %d", l.pairs)
+		}
+		if m.worst != "" {
+			return limitError(CodeFieldLimit, "the document selects %q %d times at one place; checking that fields with one response name merge takes %s comparisons, more than %s (%d)",
+				m.worst, m.worstN, atLeast(pairs, limit+1), where, limit)
+		}
+		return limitError(CodeFieldLimit, "the document expands to more than %d fields counted from each operation and unused fragment", m.steps)
+	} else if batch {
+		b.pairsLeft -= pairs
+		b.fieldsLeft -= total.fields
+	}
 	return nil
+}
+
+// merges counts the pairwise comparisons of OverlappingFieldsCanBeMerged:
+// every two fields with the same response path (response names from the
+// root, fragments expanded in place) are compared, from every operation and
+// from every fragment no operation uses, which validation checks on its
+// own. It stops at limit comparisons or after steps selections.
+type merges struct {
+	doc   *ast.QueryDocument
+	limit int
+	steps int
+
+	frags  map[string]*ast.FragmentDefinition
+	used   map[string]bool
+	active map[string]bool
+	pairs  int
+	worst  string
+	worstN int
+}
+
+type responsePath struct {
+	n        int
+	children map[string]*responsePath
+}
+
+func (p *responsePath) child(name string) *responsePath {
+	if p.children == nil {
+		p.children = map[string]*responsePath{}
+	}
+	c := p.children[name]
+	if c == nil {
+		c = &responsePath{}
+		p.children[name] = c
+	}
+	return c
+}
+
+// count returns the comparisons and whether they stayed within the limits.
+func (m *merges) count() (int, bool) {
+	m.frags = make(map[string]*ast.FragmentDefinition, len(m.doc.Fragments))
+	for _, f := range m.doc.Fragments {
+		if _, dup := m.frags[f.Name]; !dup {
+			m.frags[f.Name] = f
+		}
+	}
+	m.used, m.active = map[string]bool{}, map[string]bool{}
+	for _, op := range m.doc.Operations {
+		if !m.walk(op.SelectionSet, &responsePath{}) {
+			return m.pairs, false
+		}
+	}
+	for _, f := range m.doc.Fragments {
+		if m.used[f.Name] {
+			continue
+		}
+		m.active[f.Name] = true
+		ok := m.walk(f.SelectionSet, &responsePath{})
+		delete(m.active, f.Name)
+		if !ok {
+			return m.pairs, false
+		}
+	}
+	return m.pairs, true
+}
+
+func (m *merges) walk(ss ast.SelectionSet, at *responsePath) bool {
+	for _, sel := range ss {
+		if m.steps--; m.steps < 0 {
+			return false
+		}
+		switch sel := sel.(type) {
+		case *ast.Field:
+			name := sel.Alias
+			if name == "" {
+				name = sel.Name
+			}
+			c := at.child(name)
+			m.pairs += c.n // the new field is compared with each earlier one
+			c.n++
+			if c.n > m.worstN {
+				m.worst, m.worstN = name, c.n
+			}
+			if m.pairs > m.limit || !m.walk(sel.SelectionSet, c) {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !m.walk(sel.SelectionSet, at) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			f := m.frags[sel.Name]
+			if f == nil || m.active[sel.Name] {
+				continue // unknown or a cycle: validation reports both
+			}
+			m.used[sel.Name] = true
+			m.active[sel.Name] = true
+			ok := m.walk(f.SelectionSet, at)
+			delete(m.active, sel.Name)
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // maxCount is where counting stops: one past the largest limit, so that
@@ -248,8 +383,10 @@ func (c *costLimit) Validate(es graphql.ExecutableSchema) error {
 
 // budget is the complexity a request has left; a batch shares one.
 type budget struct {
-	left  int
-	batch bool
+	left       int  // complexity
+	fieldsLeft int  // expanded fields (documentLimits.fields)
+	pairsLeft  int  // field merge comparisons (documentLimits.pairs)
+	batch      bool // false: no budget beyond each operation's own limits
 }
 
 type budgetKey struct{}

@@ -46,6 +46,11 @@ const (
 	DefaultMaxFragments = 200
 	// DefaultMaxDirectives bounds directives (expanded) per document.
 	DefaultMaxDirectives = 1_000
+	// DefaultMaxMergePairs bounds the pairwise comparisons validation
+	// makes of fields with the same response name at one place: n copies
+	// of a field cost n(n-1)/2, so 200 copies are about the limit. A
+	// batch's documents share it.
+	DefaultMaxMergePairs = 20_000
 )
 
 // Config configures a Server. Zero values take the defaults above.
@@ -85,7 +90,7 @@ type Config struct {
 	// MaxTokens, MaxFields, MaxAliases, MaxFragmentSpreads, MaxFragments and
 	// MaxDirectives bound a document before it is validated (see
 	// DefaultMaxTokens and the others).
-	MaxTokens, MaxFields, MaxAliases, MaxFragmentSpreads, MaxFragments, MaxDirectives int
+	MaxTokens, MaxFields, MaxAliases, MaxFragmentSpreads, MaxFragments, MaxDirectives, MaxMergePairs int
 	// BatchWait is how long a dataloader gathers keys before it calls the
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
@@ -114,6 +119,7 @@ func (c Config) withDefaults() Config {
 	c.MaxFragmentSpreads = orDefault(c.MaxFragmentSpreads, DefaultMaxFragmentSpreads)
 	c.MaxFragments = orDefault(c.MaxFragments, DefaultMaxFragments)
 	c.MaxDirectives = orDefault(c.MaxDirectives, DefaultMaxDirectives)
+	c.MaxMergePairs = orDefault(c.MaxMergePairs, DefaultMaxMergePairs)
 	if c.MaxGraphEdges <= 0 {
 		c.MaxGraphEdges = graph.DefaultMaxEdges
 	}
@@ -195,7 +201,7 @@ func (s *Server) graphQL() http.Handler {
 		Cache:    analysis.NewCache(graph.DefaultCacheSize),
 		CacheTTL: s.cfg.CacheTTL, BatchWait: s.cfg.BatchWait, MaxEdges: s.cfg.MaxGraphEdges, MaxPairWork: s.cfg.MaxPairWork,
 	})
-	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity})
+	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs})
 	queries := newWeightedCache(queryCacheEntries, queryCacheBytes, func(q string, _ *ast.QueryDocument) int { return len(q) })
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(s.cfg.MaxTokens)
@@ -206,7 +212,7 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(&documentLimits{
 		tokens: s.cfg.MaxTokens, fields: s.cfg.MaxFields, aliases: s.cfg.MaxAliases,
 		spreads: s.cfg.MaxFragmentSpreads, fragments: s.cfg.MaxFragments, directives: s.cfg.MaxDirectives,
-		depth: s.cfg.MaxDepth, cache: queries,
+		depth: s.cfg.MaxDepth, pairs: s.cfg.MaxMergePairs, cache: queries,
 	})
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)

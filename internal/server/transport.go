@@ -53,11 +53,14 @@ const (
 //     under application/json and 4xx with no data entry under
 //     application/graphql-response+json. A response with data is 200.
 //   - A JSON array body is a batch: its operations run in order, share the
-//     request's complexity budget and time limit, and are answered as an
-//     array in the same order with status 200.
+//     request's time limit, complexity budget and the field and merge
+//     budgets of validation, and are answered as an array in the same order
+//     with status 200.
 type httpTransport struct {
 	maxBatch      int
 	maxComplexity int
+	maxFields     int
+	maxMergePairs int
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -129,7 +132,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 // batch runs ops in order under one complexity budget and writes their
 // responses as one JSON array.
 func (t httpTransport) batch(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecutor, media string, ops []*graphql.RawParams) {
-	ctx = withBudget(ctx, &budget{left: t.maxComplexity, batch: true})
+	ctx = withBudget(ctx, &budget{left: t.maxComplexity, fieldsLeft: t.maxFields, pairsLeft: t.maxMergePairs, batch: true})
 	out := make([]*wireResponse, len(ops))
 	for i, p := range ops {
 		resp, _ := execute(ctx, exec, p, false)

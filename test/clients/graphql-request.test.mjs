@@ -9,7 +9,7 @@ test('request with variables', async () => {
   assert.equal(data.actor.name, 'eThekwini');
 });
 
-test('an unknown actor is a null with NOT_FOUND or a null without error', async () => {
+test('an unknown actor is null', async () => {
   const res = await new GraphQLClient(url, { errorPolicy: 'all' }).rawRequest(gql`{ actor(id: "no-such-actor") { id } }`);
   assert.equal(res.data.actor, null);
 });
