@@ -109,7 +109,7 @@ func TestUndecodableBodies(t *testing.T) {
 		{"misspelt query", `{"qeury":"{ __typename }"}`},
 		{"null query", `{"query":null}`},
 		{"empty query", `{"query":""}`},
-		{"query an object", `{"query":{"obj":"ect"}}`},
+		{"query an object", `{"query":{"an":"object"}}`},
 		{"query a number", `{"query":0}`},
 		{"query a boolean", `{"query":false}`},
 		{"query an array", `{"query":["{ __typename }"]}`},
