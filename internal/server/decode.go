@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -49,18 +50,20 @@ func DecodeBody(body []byte, maxBatch int) (ops []*graphql.RawParams, batch bool
 	if len(trimmed) == 0 {
 		return nil, false, badRequest("the request body is empty: send a JSON object with a query")
 	}
+	// Each value is decoded once, into Go values, and its type checked
+	// after: a 1 MiB body is scanned once, not once per layer.
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.UseNumber()
 	switch trimmed[0] {
 	case '{':
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		var v any
+		if err := dec.Decode(&v); err != nil {
 			return nil, false, jsonError(err)
 		}
-		if err := expectEOF(dec); err != nil {
+		if err := expectEOF(dec, "the request body"); err != nil {
 			return nil, false, err
 		}
-		p, err := decodeParams(raw, "")
+		p, err := decodeParams(v, "")
 		if err != nil {
 			return nil, false, err
 		}
@@ -72,29 +75,29 @@ func DecodeBody(body []byte, maxBatch int) (ops []*graphql.RawParams, batch bool
 		if _, err := dec.Token(); err != nil {
 			return nil, true, jsonError(err)
 		}
-		var raws []json.RawMessage
+		var vs []any
 		for dec.More() {
-			if len(raws) == maxBatch {
+			if len(vs) == maxBatch {
 				return nil, true, badRequest("a batch may hold at most %d operations", maxBatch)
 			}
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
+			var v any
+			if err := dec.Decode(&v); err != nil {
 				return nil, true, jsonError(err)
 			}
-			raws = append(raws, raw)
+			vs = append(vs, v)
 		}
 		if _, err := dec.Token(); err != nil {
 			return nil, true, jsonError(err)
 		}
-		if err := expectEOF(dec); err != nil {
+		if err := expectEOF(dec, "the request body"); err != nil {
 			return nil, true, err
 		}
-		if len(raws) == 0 {
+		if len(vs) == 0 {
 			return nil, true, badRequest("the batch is empty: send at least one operation")
 		}
-		ops = make([]*graphql.RawParams, len(raws))
-		for i, raw := range raws {
-			if ops[i], err = decodeParams(raw, fmt.Sprintf("[%d]", i)); err != nil {
+		ops = make([]*graphql.RawParams, len(vs))
+		for i, v := range vs {
+			if ops[i], err = decodeParams(v, fmt.Sprintf("[%d]", i)); err != nil {
 				return nil, true, err
 			}
 		}
@@ -128,7 +131,7 @@ func DecodeQuery(rawQuery string) (*graphql.RawParams, error) {
 		if !utf8.ValidString(text) {
 			return nil, badRequest("%q is not valid UTF-8", field.name)
 		}
-		if err := decodeObject(json.RawMessage(text), field.name, field.dst); err != nil {
+		if err := decodeObject([]byte(text), field.name, field.dst); err != nil {
 			return nil, err
 		}
 	}
@@ -138,38 +141,72 @@ func DecodeQuery(rawQuery string) (*graphql.RawParams, error) {
 	return p, nil
 }
 
-// decodeParams decodes one request object; at prefixes parameter names in
-// messages ("[2]" in a batch).
-func decodeParams(raw json.RawMessage, at string) (*graphql.RawParams, error) {
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, badRequest("operation%s must be a JSON object, not %s", at, jsonKind(raw))
-	}
-	var fields struct {
-		Query         json.RawMessage `json:"query"`
-		OperationName json.RawMessage `json:"operationName"`
-		Variables     json.RawMessage `json:"variables"`
-		Extensions    json.RawMessage `json:"extensions"`
-	}
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, jsonError(err)
+// decodeParams checks one decoded request object; at prefixes parameter
+// names in messages ("[2]" in a batch).
+func decodeParams(v any, at string) (*graphql.RawParams, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, badRequest("operation%s must be a JSON object, not %s", at, kindOf(v))
 	}
 	p := &graphql.RawParams{}
-	if err := decodeString(fields.Query, at+"query", &p.Query); err != nil {
+	var err error
+	if p.Query, err = stringParam(obj, "query", at); err != nil {
 		return nil, err
 	}
-	if err := decodeString(fields.OperationName, at+"operationName", &p.OperationName); err != nil {
+	if p.OperationName, err = stringParam(obj, "operationName", at); err != nil {
 		return nil, err
 	}
-	if err := decodeObject(fields.Variables, at+"variables", &p.Variables); err != nil {
+	if p.Variables, err = objectParam(obj, "variables", at); err != nil {
 		return nil, err
 	}
-	if err := decodeObject(fields.Extensions, at+"extensions", &p.Extensions); err != nil {
+	if p.Extensions, err = objectParam(obj, "extensions", at); err != nil {
 		return nil, err
 	}
 	if err := needQuery(p, at); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+func stringParam(obj map[string]any, name, at string) (string, error) {
+	switch v := obj[name].(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	default:
+		return "", badRequest("%q must be a string or null, not %s", at+name, kindOf(v))
+	}
+}
+
+func objectParam(obj map[string]any, name, at string) (map[string]any, error) {
+	switch v := obj[name].(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, badRequest("%q must be a JSON object or null, not %s", at+name, kindOf(v))
+	}
+}
+
+// kindOf names the JSON type of a decoded value, for messages.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64:
+		return "a number"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // needQuery refuses a request with neither a query nor a persisted-query
@@ -184,39 +221,26 @@ func needQuery(p *graphql.RawParams, at string) error {
 	return badRequest("%squery is missing: send the GraphQL document as a string in \"query\"", at)
 }
 
-func decodeString(raw json.RawMessage, name string, dst *string) error {
-	if isNull(raw) {
-		return nil
-	}
-	if raw[0] != '"' {
-		return badRequest("%q must be a string or null, not %s", name, jsonKind(raw))
-	}
-	return json.Unmarshal(raw, dst)
-}
-
-func decodeObject(raw json.RawMessage, name string, dst *map[string]any) error {
-	if isNull(raw) {
-		return nil
-	}
-	if raw[0] != '{' {
-		return badRequest("%q must be a JSON object or null, not %s", name, jsonKind(raw))
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
+// decodeObject decodes text, a URL parameter, as a JSON object or null.
+func decodeObject(text []byte, name string, dst *map[string]any) error {
+	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.UseNumber()
-	if err := dec.Decode(dst); err != nil {
-		return badRequest("%q is not a valid JSON object: %s", name, jsonMessage(err))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return badRequest("%q is not valid JSON: %s", name, jsonMessage(err))
 	}
-	return expectEOF(dec)
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
+	if err := expectEOF(dec, strconv.Quote(name)); err != nil {
+		return err
+	}
+	m, err := objectParam(map[string]any{name: v}, name, "")
+	*dst = m
+	return err
 }
 
 // expectEOF refuses anything but white space after the JSON text.
-func expectEOF(dec *json.Decoder) error {
+func expectEOF(dec *json.Decoder, what string) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return badRequest("the request body holds more than one JSON value")
+		return badRequest("%s holds more than one JSON value", what)
 	}
 	return nil
 }
