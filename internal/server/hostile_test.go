@@ -244,30 +244,48 @@ func TestHostileRequests(t *testing.T) {
 	// The demo data: every request here is refused or answered before
 	// the store is asked for much, so a bigger graph only slows the test.
 	st := mustStore(t, demo.Batch())
-	ts := httptest.NewServer(server.New(st, server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer ts.Close()
-
-	// Warm up: the first request pays for lazily built tables.
-	measure(t, ts.URL+"/graphql", body("{ __typename }"))
+	// Each request is sent three times, each time to a new server (so that
+	// no document is served from the query cache): the best time is held
+	// to the bound, which keeps a busy moment of a shared machine from
+	// failing the test, while a request that is slow is slow every time.
+	// Memory is held to the bound on every attempt.
+	const attempts = 3
+	servers := make([]*httptest.Server, attempts)
+	for i := range servers {
+		servers[i] = httptest.NewServer(server.New(st, server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+		defer servers[i].Close()
+		// Warm up: the first request pays for lazily built tables.
+		measure(t, servers[i].URL+"/graphql", body("{ __typename }"))
+	}
 
 	var report bytes.Buffer
-	fmt.Fprintf(&report, "%-52s %9s %7s %10s %10s  %s\n", "request", "body", "ms", "alloc MB", "peak MB", "answer")
+	fmt.Fprintf(&report, "%-52s %9s %8s %8s %9s %8s  %s\n", "request", "body", "best ms", "worst ms", "alloc MB", "peak MB", "answer")
 	for _, hr := range hostileRequests() {
-		elapsed, alloc, peak, status, answer := measure(t, ts.URL+"/graphql", hr.body)
-		code := firstCodeOf(answer)
-		fmt.Fprintf(&report, "%-52s %8.1fK %7.1f %10.1f %10.1f  %d %s\n", hr.name, float64(len(hr.body))/1024,
-			float64(elapsed.Microseconds())/1000, float64(alloc)/(1<<20), float64(peak)/(1<<20), status, code)
-		if code != hr.code {
-			t.Errorf("%s: answered %d %.300s; want code %q", hr.name, status, answer, hr.code)
+		var best, worst time.Duration
+		var alloc, peak uint64
+		var status int
+		var code string
+		for i, ts := range servers {
+			elapsed, a, p, st, answer := measure(t, ts.URL+"/graphql", hr.body)
+			if i == 0 || elapsed < best {
+				best = elapsed
+			}
+			worst, alloc, peak, status = max(worst, elapsed), max(alloc, a), max(peak, p), st
+			if code = firstCodeOf(answer); code != hr.code {
+				t.Errorf("%s: answered %d %.300s; want code %q", hr.name, st, answer, hr.code)
+			}
 		}
-		if elapsed > hostileMaxTime {
-			t.Errorf("%s: took %v, more than %v", hr.name, elapsed, hostileMaxTime)
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		fmt.Fprintf(&report, "%-52s %8.1fK %8.1f %8.1f %9.1f %8.1f  %d %s\n", hr.name, float64(len(hr.body))/1024,
+			ms(best), ms(worst), float64(alloc)/(1<<20), float64(peak)/(1<<20), status, code)
+		if best > hostileMaxTime {
+			t.Errorf("%s: took at best %v of %d attempts, more than %v", hr.name, best, attempts, hostileMaxTime)
 		}
 		if alloc > hostileMaxBytes {
 			t.Errorf("%s: allocated %.1f MB, more than %d MB", hr.name, float64(alloc)/(1<<20), hostileMaxBytes>>20)
 		}
 	}
-	t.Logf("hostile requests (time to the whole answer; MB allocated by the process meanwhile, and the peak heap growth sampled every ms):\n%s", report.String())
+	t.Logf("hostile requests, %d attempts each (time to the whole answer; most MB allocated by the process meanwhile, and the peak heap growth sampled every ms):\n%s", attempts, report.String())
 }
 
 // firstCodeOf returns the first extensions.code of a response or of the
