@@ -12,7 +12,7 @@ NEO4J           := tools/neo4j/neo4j.sh
 
 EXPLORER_WEB  := internal/explorer/web
 
-.PHONY: run test check fmt-check vet lint test-go generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
+.PHONY: run test check fmt-check vet lint test-go test-reported clients-deps generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
 
 run:
 	$(GO) run ./cmd/c2c serve
@@ -23,11 +23,34 @@ build:
 generate:
 	$(GO) generate ./graph/...
 
-test: check neo4j-build explorer-deps
+# Tests whose figures are worth reading in every run (the GraphQL-over-HTTP
+# audit and client results, the hostile-request measurements): `make test`
+# runs them apart, verbose, after the rest.
+REPORTED_TESTS := ^(TestNodeClients|TestHostileRequests)$$
+
+test: check neo4j-build explorer-deps clients-deps
 	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
-	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 30m ./...; rc=$$?; \
+	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 30m -skip '$(REPORTED_TESTS)' ./...; rc=$$?; \
 	NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) down; \
 	exit $$rc
+	@$(MAKE) --no-print-directory test-reported
+
+test-reported:
+	$(GO) test -race -count=1 -timeout 10m -v -run '$(REPORTED_TESTS)' ./cmd/c2c ./internal/server
+
+# The Node packages of the client tests, exactly as test/clients/package-lock.json
+# pins them (from the npm registry; Node.js and npm come with the machine).
+CLIENTS := test/clients
+clients-deps: $(CLIENTS)/node_modules/.package-lock.json
+
+$(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error; \
+	elif [ -n "$$CI" ]; then \
+		echo "npm not found: CI needs Node.js 20+ with npm for the GraphQL client tests" >&2; exit 1; \
+	else \
+		echo "npm not found: the GraphQL client tests will skip (install Node.js 20+ to run them)"; \
+	fi
 
 check: fmt-check vet lint
 

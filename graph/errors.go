@@ -149,13 +149,20 @@ func argumentPath(ctx context.Context, p ast.Path) string {
 	return b.String()
 }
 
+// logInternal logs an internal error with what is known of where it arose.
+// Errors of requests that never became an operation (a body that did not
+// decode, a panic in the transport) have no operation context, and
+// graphql.GetOperationContext panics without one: a panic inside the
+// presenter or the recover function drops the connection unanswered.
 func logInternal(ctx context.Context, log *slog.Logger, err error) {
 	attrs := []any{"err", err.Error()}
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		attrs = append(attrs, "path", fc.Path().String())
 	}
-	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.OperationName != "" {
-		attrs = append(attrs, "operation", oc.OperationName)
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.OperationName != "" {
+			attrs = append(attrs, "operation", oc.OperationName)
+		}
 	}
 	log.ErrorContext(ctx, "graphql internal error", attrs...)
 }

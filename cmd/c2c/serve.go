@@ -32,6 +32,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	// Complexity multiplies nested lists by their page sizes, so a dashboard's
 	// depth-3 read (50 actors x 20 partners x 20 exchanges) scores about 82,000.
 	maxComplexity := fs.Int("max-complexity", envInt(e.getenv, "C2C_MAX_COMPLEXITY", 100_000), "maximum query complexity [C2C_MAX_COMPLEXITY]")
+	maxBatch := fs.Int("max-batch", envInt(e.getenv, "C2C_MAX_BATCH", server.DefaultMaxBatch), "most operations in a batched request (a JSON array); -1 refuses batches [C2C_MAX_BATCH]")
+	maxTokens := fs.Int("max-tokens", envInt(e.getenv, "C2C_MAX_TOKENS", server.DefaultMaxTokens), "most lexical tokens in a GraphQL document [C2C_MAX_TOKENS]")
+	maxFields := fs.Int("max-fields", envInt(e.getenv, "C2C_MAX_FIELDS", server.DefaultMaxFields), "most fields a document selects, fragments expanded [C2C_MAX_FIELDS]")
+	maxAliases := fs.Int("max-aliases", envInt(e.getenv, "C2C_MAX_ALIASES", server.DefaultMaxAliases), "most aliased fields in a document, fragments expanded [C2C_MAX_ALIASES]")
 	maxBody := fs.Int64("max-body", int64(envInt(e.getenv, "C2C_MAX_BODY", server.DefaultMaxBodyBytes)), "maximum request body in bytes [C2C_MAX_BODY]")
 	maxGraphEdges := fs.Int("max-graph-edges", envInt(e.getenv, "C2C_MAX_GRAPH_EDGES", graph.DefaultMaxEdges), "most exchanges a graph analysis or export reads [C2C_MAX_GRAPH_EDGES]")
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
@@ -82,6 +86,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	cfg := server.Config{
 		APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version,
 		MaxDepth: *maxDepth, MaxComplexity: *maxComplexity, MaxBodyBytes: *maxBody,
+		MaxBatch: *maxBatch, MaxTokens: *maxTokens, MaxFields: *maxFields, MaxAliases: *maxAliases,
 		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL, BatchWait: *batchWait,
 	}
 	if len(cfg.APIKeys) == 0 {

@@ -145,7 +145,10 @@ func (s *Server) observe(ctx context.Context, next graphql.ResponseHandler) *gra
 	elapsed := time.Since(start)
 
 	name, typ := "", "unknown"
-	if oc := graphql.GetOperationContext(ctx); oc != nil {
+	// A request that never became an operation (it did not decode) has
+	// no operation context, and GetOperationContext panics without one.
+	if graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
 		name = oc.OperationName
 		if oc.Operation != nil {
 			typ = string(oc.Operation.Operation)

@@ -11,8 +11,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/c2c-project/c2c/graph"
@@ -27,6 +25,32 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxDepth       = 12
 	DefaultMaxComplexity  = 5000
+	// DefaultMaxBatch is the most operations one batched request (a JSON
+	// array body) may hold.
+	DefaultMaxBatch = 10
+	// DefaultMaxTokens bounds the lexical tokens of a document: GraphiQL's
+	// introspection query has about 300, a large dashboard query 1,000.
+	DefaultMaxTokens = 10_000
+	// DefaultMaxFields bounds the fields a document selects once every
+	// fragment spread is expanded, as execution expands them.
+	DefaultMaxFields = 2_000
+	// DefaultMaxAliases bounds aliased fields (expanded), the usual way to
+	// ask for one expensive field many times in one operation.
+	DefaultMaxAliases = 100
+	// DefaultMaxFragmentSpreads bounds fragment spreads once expanded,
+	// counted from every operation and fragment definition, as validation
+	// walks them.
+	DefaultMaxFragmentSpreads = 1_000
+	// DefaultMaxFragments bounds fragment definitions per document:
+	// validation compares fragments pairwise.
+	DefaultMaxFragments = 200
+	// DefaultMaxDirectives bounds directives (expanded) per document.
+	DefaultMaxDirectives = 1_000
+	// DefaultMaxMergePairs bounds the pairwise comparisons validation
+	// makes of fields with the same response name at one place: n copies
+	// of a field cost n(n-1)/2, so 200 copies are about the limit. A
+	// batch's documents share it.
+	DefaultMaxMergePairs = 20_000
 )
 
 // Config configures a Server. Zero values take the defaults above.
@@ -60,6 +84,13 @@ type Config struct {
 	// once; the TTL bounds how long a write by another process (c2c
 	// import) goes unseen.
 	CacheTTL time.Duration
+	// MaxBatch is the most operations a batched request may hold; a
+	// negative value refuses batches.
+	MaxBatch int
+	// MaxTokens, MaxFields, MaxAliases, MaxFragmentSpreads, MaxFragments and
+	// MaxDirectives bound a document before it is validated (see
+	// DefaultMaxTokens and the others).
+	MaxTokens, MaxFields, MaxAliases, MaxFragmentSpreads, MaxFragments, MaxDirectives, MaxMergePairs int
 	// BatchWait is how long a dataloader gathers keys before it calls the
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
@@ -79,6 +110,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxComplexity <= 0 {
 		c.MaxComplexity = DefaultMaxComplexity
 	}
+	if c.MaxBatch == 0 {
+		c.MaxBatch = DefaultMaxBatch
+	}
+	c.MaxTokens = orDefault(c.MaxTokens, DefaultMaxTokens)
+	c.MaxFields = orDefault(c.MaxFields, DefaultMaxFields)
+	c.MaxAliases = orDefault(c.MaxAliases, DefaultMaxAliases)
+	c.MaxFragmentSpreads = orDefault(c.MaxFragmentSpreads, DefaultMaxFragmentSpreads)
+	c.MaxFragments = orDefault(c.MaxFragments, DefaultMaxFragments)
+	c.MaxDirectives = orDefault(c.MaxDirectives, DefaultMaxDirectives)
+	c.MaxMergePairs = orDefault(c.MaxMergePairs, DefaultMaxMergePairs)
 	if c.MaxGraphEdges <= 0 {
 		c.MaxGraphEdges = graph.DefaultMaxEdges
 	}
@@ -89,6 +130,13 @@ func (c Config) withDefaults() Config {
 		c.CacheTTL = graph.DefaultCacheTTL
 	}
 	return c
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // Server is the HTTP face of the API. Build it with New.
@@ -124,11 +172,13 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := s.graphQL()
-	mux.Handle("POST /graphql", s.limitBody(gql))
-	mux.Handle("GET /graphql", gql)
+	// Every method reaches the transport, which answers the ones it does
+	// not serve with a coded 405.
+	mux.Handle("/graphql", s.limitBody(gql))
 	// The explorer's pages and GraphiQL, embedded and served offline.
 	pages := explorer.Handler()
-	mux.Handle("GET /", pages)
+	mux.Handle("GET /{$}", pages)
+	mux.Handle("GET /assets/", pages)
 	mux.Handle("GET /graphiql", pages)
 	mux.HandleFunc("GET /export", s.export)
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -137,22 +187,38 @@ func (s *Server) routes() http.Handler {
 	return s.accessLog(s.withTimeout(mux))
 }
 
-// graphQL builds the gqlgen handler: explicit transports (no websockets),
-// introspection, the limits, and the operation middlewares, outermost
-// first: round-trip counting, metrics, auth, then the dataloaders that
-// graph.NewServer installs.
+// Bounds of the parsed-document cache: entries weigh their document's
+// length, and a parsed document takes some tens of times that.
+const (
+	queryCacheEntries = 1000
+	queryCacheBytes   = 4 << 20
+)
+
+// graphQL builds the gqlgen handler: our one HTTP transport (no
+// websockets), introspection, persisted queries, the document limits
+// (before validation), the complexity limit, and the operation
+// middlewares, outermost first: round-trip counting, metrics, auth, then
+// the dataloaders that graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
 		Store: s.store, Log: s.log,
 		Cache:    analysis.NewCache(graph.DefaultCacheSize),
 		CacheTTL: s.cfg.CacheTTL, BatchWait: s.cfg.BatchWait, MaxEdges: s.cfg.MaxGraphEdges, MaxPairWork: s.cfg.MaxPairWork,
 	})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs})
+	queries := newWeightedCache(queryCacheEntries, queryCacheBytes, func(q string, _ *ast.QueryDocument) int { return len(q) })
+	srv.SetQueryCache(queries)
+	srv.SetParserTokenLimit(s.cfg.MaxTokens)
 	srv.Use(extension.Introspection{})
-	srv.Use(depthLimit{max: s.cfg.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
+	// Order matters: the persisted query supplies the document that the
+	// limits then check.
+	srv.Use(newPersistedQueries())
+	srv.Use(&documentLimits{
+		tokens: s.cfg.MaxTokens, fields: s.cfg.MaxFields, aliases: s.cfg.MaxAliases,
+		spreads: s.cfg.MaxFragmentSpreads, fragments: s.cfg.MaxFragments, directives: s.cfg.MaxDirectives,
+		depth: s.cfg.MaxDepth, pairs: s.cfg.MaxMergePairs, cache: queries,
+	})
+	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
 	srv.AroundResponses(s.observe)

@@ -164,7 +164,7 @@ func TestLimits(t *testing.T) {
 	}
 
 	big := `{ actor(id: "ethekwini") { name } }` + strings.Repeat(" ", 4096)
-	if r := mustPost(t, ts, big, nil, nil); r.Status != http.StatusRequestEntityTooLarge || errCode(r) != "BAD_USER_INPUT" {
+	if r := mustPost(t, ts, big, nil, nil); r.Status != http.StatusRequestEntityTooLarge || errCode(r) != "BAD_REQUEST" {
 		t.Errorf("big body: %+v", r)
 	}
 
