@@ -35,9 +35,15 @@ func testLogger(t *testing.T) *slog.Logger {
 // mustOpen opens a store on the test server and closes it when t ends.
 func mustOpen(t *testing.T) *Store {
 	t.Helper()
+	return mustOpenWith(t, testConfig(t))
+}
+
+// mustOpenWith opens a store with cfg and closes it when t ends.
+func mustOpenWith(t *testing.T, cfg Config) *Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := Open(ctx, testConfig(t), testLogger(t))
+	s, err := Open(ctx, cfg, testLogger(t))
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -53,7 +59,13 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
 // Community has one database, so tests using it must not run in parallel.
 func mustFresh(t *testing.T) *Store {
 	t.Helper()
-	s := mustOpen(t)
+	return mustFreshWith(t, testConfig(t))
+}
+
+// mustFreshWith is mustFresh with a configuration of its own.
+func mustFreshWith(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	s := mustOpenWith(t, cfg)
 	ctx := t.Context()
 	session := s.driver.NewSession(ctx, sessionConfig(s))
 	defer session.Close(ctx)
@@ -72,4 +84,14 @@ func mustFresh(t *testing.T) *Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
+}
+
+// TestChangeLogPruning runs the pruning checks on a store keeping a short
+// log.
+func TestChangeLogPruning(t *testing.T) {
+	storetest.RunPruning(t, func(t *testing.T, size int) c2c.Store {
+		cfg := testConfig(t)
+		cfg.ChangeLogSize = size
+		return mustFreshWith(t, cfg)
+	})
 }

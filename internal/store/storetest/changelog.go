@@ -13,37 +13,19 @@ import (
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
-// versioned is what the change log tests need of a store: c2c.Store with its
-// change log and write transactions.
-type versioned interface {
-	c2c.Store
-	c2c.ChangeLog
-	Write(ctx context.Context, fn func(ctx context.Context) error) error
-}
-
-func asVersioned(t *testing.T, s c2c.Store) versioned {
-	t.Helper()
-	v, ok := s.(versioned)
-	if !ok {
-		t.Fatalf("%T has no change log or write transactions", s)
-	}
-	return v
-}
-
 // logWatch follows a store's change log from the version it was started
 // at, checking each write against the ids the test computed itself.
 type logWatch struct {
 	t *testing.T
-	s versioned
+	s c2c.Store
 	v uint64
 }
 
 func watchLog(t *testing.T, s c2c.Store) *logWatch {
 	t.Helper()
-	vs := asVersioned(t, s)
-	v, err := vs.DataVersion(t.Context())
+	v, err := s.DataVersion(t.Context())
 	mustNoError(t, "DataVersion", err)
-	return &logWatch{t: t, s: vs, v: v}
+	return &logWatch{t: t, s: s, v: v}
 }
 
 // change checks that exactly one write transaction happened since the last
@@ -412,7 +394,6 @@ func testChangeLimit(t *testing.T, s c2c.Store) {
 
 func testWriteTx(t *testing.T, s c2c.Store) {
 	ctx := t.Context()
-	vs := asVersioned(t, s)
 	w := watchLog(t, s)
 	a := c2c.Actor{ID: "cl-tx-a", Kind: c2c.ActorCity, Name: "Transaction A", Country: "ZA"}
 	bb := c2c.Actor{ID: "cl-tx-b", Kind: c2c.ActorCity, Name: "Transaction B", Country: "ZA"}
@@ -420,7 +401,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 		Kind: c2c.KindMeeting, Themes: []string{"governance"}}
 
 	// Several writes, one version; reads inside see the writes so far.
-	err := vs.Write(ctx, func(ctx context.Context) error {
+	err := s.Write(ctx, func(ctx context.Context) error {
 		if _, err := s.CreateActor(ctx, a); err != nil {
 			return err
 		}
@@ -438,7 +419,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 			return err
 		}
 		// A nested Write joins the transaction.
-		return vs.Write(ctx, func(ctx context.Context) error {
+		return s.Write(ctx, func(ctx context.Context) error {
 			name := "Transaction A, renamed"
 			_, err := s.UpdateActor(ctx, a.ID, c2c.ActorPatch{Name: &name})
 			return err
@@ -449,7 +430,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 
 	// A failing write rolls back the writes before it.
 	c := c2c.Actor{ID: "cl-tx-c", Kind: c2c.ActorCity, Name: "Transaction C", Country: "ZA"}
-	err = vs.Write(ctx, func(ctx context.Context) error {
+	err = s.Write(ctx, func(ctx context.Context) error {
 		if _, err := s.CreateActor(ctx, c); err != nil {
 			return err
 		}
@@ -459,7 +440,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 	wantError(t, "Write whose second write conflicts", err, c2c.KindConflict, "")
 	w.none("Write whose second write conflicts")
 	// Also when fn swallows the error.
-	err = vs.Write(ctx, func(ctx context.Context) error {
+	err = s.Write(ctx, func(ctx context.Context) error {
 		if _, err := s.CreateActor(ctx, c); err != nil {
 			return err
 		}
@@ -471,7 +452,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 	w.none("Write that ignores a failed write")
 	// And when fn fails by itself.
 	errStop := errors.New("stop")
-	err = vs.Write(ctx, func(ctx context.Context) error {
+	err = s.Write(ctx, func(ctx context.Context) error {
 		if _, err := s.CreateActor(ctx, c); err != nil {
 			return err
 		}
@@ -487,7 +468,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 		t.Errorf("actor %s of rolled-back transactions exists", c.ID)
 	}
 	// A Write without writes bumps nothing.
-	mustNoError(t, "empty Write", vs.Write(ctx, func(context.Context) error { return nil }))
+	mustNoError(t, "empty Write", s.Write(ctx, func(context.Context) error { return nil }))
 	w.none("empty Write")
 }
 
@@ -495,7 +476,7 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 // open must return a fresh store keeping the last size changes.
 func RunPruning(t *testing.T, open func(t *testing.T, size int) c2c.Store) {
 	const size = 5
-	s := asVersioned(t, open(t, size))
+	s := open(t, size)
 	ctx := t.Context()
 	start, err := s.DataVersion(ctx)
 	mustNoError(t, "DataVersion", err)
