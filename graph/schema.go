@@ -102,7 +102,7 @@ func NewServer(r *Resolver) *handler.Server {
 	srv.SetErrorPresenter(ErrorPresenter(r.log()))
 	srv.SetRecoverFunc(Recover(r.log()))
 	srv.AroundOperations(r.AroundOperations)
-	srv.AroundOperations(r.AroundMutations)
+	srv.AroundResponses(r.AroundMutations)
 	srv.AroundRootFields(r.AroundMutationFields)
 	return srv
 }

@@ -47,40 +47,37 @@ func mutationFields(oc *graphql.OperationContext) int {
 }
 
 // AroundMutations runs a mutation request with several root fields in one
-// store transaction (see above). Register it on the gqlgen handler with
-// AroundRootFields (NewServer does).
-func (r *Resolver) AroundMutations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	if mutationFields(graphql.GetOperationContext(ctx)) < 2 {
+// store transaction (see above). It is a response middleware, so it runs
+// only for operations that execute: a mutation refused before (no API key)
+// opens no transaction. Register it with AroundResponses (NewServer does).
+func (r *Resolver) AroundMutations(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) || mutationFields(graphql.GetOperationContext(ctx)) < 2 {
 		return next(ctx)
 	}
-	handler := next(ctx)
-	return func(ctx context.Context) *graphql.Response {
-		var resp *graphql.Response
-		err := r.Store.Write(ctx, func(ctx context.Context) error {
-			resp = handler(context.WithValue(ctx, mutationTxKey{}, true))
-			if resp != nil && len(resp.Errors) > 0 {
-				return errRolledBack
-			}
-			return nil
-		})
-		// Whatever happened, the caches filled before may describe data
-		// that changed, and nothing read inside the transaction was kept.
-		r.forgetVocabulary()
-		r.dataChanged()
-		switch {
-		case err == nil:
-			return resp
-		case resp != nil && len(resp.Errors) > 0:
-			// A field failed: nothing was written, so no field's data
-			// stands.
-			resp.Data = json.RawMessage("null")
-			return resp
-		default:
-			// The fields ran but the commit failed.
-			return &graphql.Response{
-				Data:   json.RawMessage("null"),
-				Errors: gqlerror.List{ErrorPresenter(r.log())(ctx, err)},
-			}
+	var resp *graphql.Response
+	err := r.Store.Write(ctx, func(ctx context.Context) error {
+		resp = next(context.WithValue(ctx, mutationTxKey{}, true))
+		if resp != nil && len(resp.Errors) > 0 {
+			return errRolledBack
+		}
+		return nil
+	})
+	// Whatever happened, the caches filled before may describe data that
+	// changed, and nothing read inside the transaction was kept.
+	r.forgetVocabulary()
+	r.dataChanged()
+	switch {
+	case err == nil:
+		return resp
+	case resp != nil && len(resp.Errors) > 0:
+		// A field failed: nothing was written, so no field's data stands.
+		resp.Data = json.RawMessage("null")
+		return resp
+	default:
+		// The fields ran but the commit failed.
+		return &graphql.Response{
+			Data:   json.RawMessage("null"),
+			Errors: gqlerror.List{ErrorPresenter(r.log())(ctx, err)},
 		}
 	}
 }
