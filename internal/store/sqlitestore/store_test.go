@@ -24,7 +24,7 @@ func TestChangeLogPruning(t *testing.T) {
 }
 
 // mustOpen opens the store at path and closes it when the test ends.
-func mustOpen(t *testing.T, path string, opts ...sqlitestore.Option) *sqlitestore.Store {
+func mustOpen(t testing.TB, path string, opts ...sqlitestore.Option) *sqlitestore.Store {
 	t.Helper()
 	s, err := sqlitestore.Open(t.Context(), path, opts...)
 	if err != nil {
