@@ -64,15 +64,6 @@ func (r *Resolver) dataChanged() {
 // caches it under the data version read before the subgraph was.
 func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeFilter, compute func(*c2c.Subgraph) (T, error)) (T, error) {
 	var zero T
-	if inMutationTx(ctx) {
-		// What a mutation transaction reads is not committed: compute it
-		// for this request alone.
-		g, err := r.loadEdges(ctx, f)
-		if err != nil {
-			return zero, err
-		}
-		return run(ctx, func() (T, error) { return compute(g) })
-	}
 	if r.Cache != nil {
 		if e, ok := r.Cache.Get(key); ok {
 			if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
@@ -133,9 +124,6 @@ func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 // cancellation does not fail the others, but within its deadline; each
 // request waits for it no longer than its own context allows.
 func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
-	if inMutationTx(ctx) {
-		return r.loadEdges(ctx, f)
-	}
 	if g, ok := r.cachedEdges(f); ok {
 		return g, nil
 	}
