@@ -7,11 +7,9 @@ package graph
 //go:generate sh -c "cd .. && go tool gqlgen generate"
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/c2c-project/c2c/internal/analysis"
@@ -45,12 +43,6 @@ type Resolver struct {
 	MaxPairWork int
 	// Now is the clock of the cache; nil means time.Now.
 	Now func() time.Time
-	// AfterMutation, when set, is called after each mutation request has
-	// run and its writes have committed or rolled back, before the response
-	// leaves: the place to bring an in-process copy of the data up to the
-	// store's version, so that the response's writer sees its writes, and
-	// to report that version in resp.Extensions.
-	AfterMutation func(ctx context.Context, resp *graphql.Response)
 	// BatchWait is how long a dataloader gathers keys before it calls the
 	// store; 0 means DefaultBatchWait.
 	BatchWait time.Duration

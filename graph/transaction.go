@@ -51,27 +51,9 @@ func mutationFields(oc *graphql.OperationContext) int {
 // only for operations that execute: a mutation refused before (no API key)
 // opens no transaction. Register it with AroundResponses (NewServer does).
 func (r *Resolver) AroundMutations(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	if !graphql.HasOperationContext(ctx) || mutationFields(graphql.GetOperationContext(ctx)) < 2 {
 		return next(ctx)
 	}
-	n := mutationFields(graphql.GetOperationContext(ctx))
-	if n == 0 {
-		return next(ctx)
-	}
-	var resp *graphql.Response
-	if n == 1 {
-		resp = next(ctx)
-	} else {
-		resp = r.inTransaction(ctx, next)
-	}
-	if r.AfterMutation != nil && resp != nil {
-		r.AfterMutation(ctx, resp)
-	}
-	return resp
-}
-
-// inTransaction runs a mutation request in one store transaction.
-func (r *Resolver) inTransaction(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	var resp *graphql.Response
 	err := r.Store.Write(ctx, func(ctx context.Context) error {
 		resp = next(context.WithValue(ctx, mutationTxKey{}, true))

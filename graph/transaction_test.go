@@ -2,13 +2,8 @@ package graph_test
 
 import (
 	"context"
-	"log/slog"
-	"slices"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/demo"
 )
@@ -124,26 +119,4 @@ func mustActorOrNil(t *testing.T, s c2c.Store, id string) *c2c.Actor {
 		t.Fatalf("ActorsByIDs: %v", err)
 	}
 	return as[0]
-}
-
-// TestAfterMutation checks that the hook runs once per mutation request,
-// after its writes committed, and not for queries.
-func TestAfterMutation(t *testing.T) {
-	s := mustDemoStore(t)
-	var seen []uint64
-	r := &graph.Resolver{Store: s, BatchWait: testBatchWait, Log: slog.New(slog.DiscardHandler)}
-	r.AfterMutation = func(ctx context.Context, resp *graphql.Response) {
-		seen = append(seen, dataVersion(t, s))
-	}
-	c := newResolverClient(t, r)
-	v := dataVersion(t, s)
-	mustQuery(t, c, `{ themes { id } }`, nil)
-	mustQuery(t, c, `mutation { upsertTheme(input: {id: "am-1", label: "One"}) { id } }`, nil)
-	mustQuery(t, c, `mutation {
-		a: upsertTheme(input: {id: "am-2", label: "Two"}) { id }
-		b: upsertTheme(input: {id: "am-3", label: "Three"}) { id }
-	}`, nil)
-	if want := []uint64{v + 1, v + 2}; !slices.Equal(seen, want) {
-		t.Errorf("AfterMutation saw versions %v, want %v: once per mutation request, after its commit", seen, want)
-	}
 }
