@@ -73,3 +73,9 @@ func mustFresh(t *testing.T) *Store {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
 }
+
+// TestConformanceInMemory runs the same suite with the graph questions
+// answered by the in-process graph (internal/graphmem) over the store.
+func TestConformanceInMemory(t *testing.T) {
+	storetest.RunInMemory(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
+}
