@@ -96,9 +96,10 @@ func (g *Graph) Age() time.Duration { return time.Since(time.Unix(0, g.synced.Lo
 func (g *Graph) Tracking() bool { return g.clog != nil }
 
 // Fresh returns nil while the snapshot's age is within maxStale (0 means
-// no bound), else KindUnavailable saying how stale it is.
+// no bound), else KindUnavailable saying how stale it is. A graph whose
+// store keeps no change log is never polled and never counts as stale.
 func (g *Graph) Fresh(maxStale time.Duration) error {
-	if maxStale <= 0 {
+	if maxStale <= 0 || g.clog == nil {
 		return nil
 	}
 	if age := g.Age(); age > maxStale {
