@@ -21,23 +21,23 @@ const exchangeFields = `id title kind themes { id label } start end programme ev
 var inMemoryQueries = map[string]string{
 	"neighbourhood": `query($f: ExchangeFilter, $a: ID!) { neighbourhood(actor: $a, depth: 2, filter: $f, limit: 40) {
 		nodes { ` + actorFields + ` } edges { ` + exchangeFields + ` } depths { actor depth } truncated } }`,
-	"subgraph": `query($f: ExchangeFilter) { subgraph(filter: $f, limit: 10000) { nodes { id name } edges { id title source { id } target { id } } } }`,
-	"shortest": `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, filter: $f) { mode truncated paths { hops parallel nodes { id name } exchanges { id title } } } }`,
-	"allShortest": `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: ALL_SHORTEST, filter: $f) { truncated paths { hops parallel nodes { id } exchanges { id title } } } }`,
-	"kShortest": `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: K_SHORTEST, k: 4, filter: $f) { paths { hops parallel nodes { id name } exchanges { id title start } } } }`,
+	"subgraph":       `query($f: ExchangeFilter) { subgraph(filter: $f, limit: 10000) { nodes { id name } edges { id title source { id } target { id } } } }`,
+	"shortest":       `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, filter: $f) { mode truncated paths { hops parallel nodes { id name } exchanges { id title } } } }`,
+	"allShortest":    `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: ALL_SHORTEST, filter: $f) { truncated paths { hops parallel nodes { id } exchanges { id title } } } }`,
+	"kShortest":      `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: K_SHORTEST, k: 4, filter: $f) { paths { hops parallel nodes { id name } exchanges { id title start } } } }`,
 	"timeRespecting": `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: TIME_RESPECTING, filter: $f) { paths { hops starts arrival nodes { id } exchanges { id title } } } }`,
-	"reachable": `query($f: ExchangeFilter, $a: ID!) { reachable(from: $a, filter: $f, first: 30) { count arrivals { actor { id name } arrival hops path { hops starts arrival exchanges { id title } } } } }`,
+	"reachable":      `query($f: ExchangeFilter, $a: ID!) { reachable(from: $a, filter: $f, first: 30) { count arrivals { actor { id name } arrival hops path { hops starts arrival exchanges { id title } } } } }`,
 	"centrality": `query($f: ExchangeFilter) { d: centrality(measure: DEGREE, filter: $f, first: 15) { actor { id name } value rank }
 		b: centrality(measure: BETWEENNESS, filter: $f, first: 15) { actor { id } value rank }
 		p: centrality(measure: PAGERANK, filter: $f, first: 15) { actor { id } value rank } }`,
-	"components": `query($f: ExchangeFilter) { components(filter: $f, first: 5) { count groups { size actors(first: 5) { id name } } } }`,
+	"components":  `query($f: ExchangeFilter) { components(filter: $f, first: 5) { count groups { size actors(first: 5) { id name } } } }`,
 	"communities": `query($f: ExchangeFilter) { communities(filter: $f, first: 5) { count modularity groups { size actors(first: 5) { id } } } }`,
 	"stats": `query($f: ExchangeFilter) { a: stats(filter: $f, by: [THEME, KIND]) { exchanges bucketCount buckets { keys count } }
 		b: stats(filter: $f, by: [YEAR, COUNTRY], first: 1000) { exchanges bucketCount buckets { keys count } }
 		c: stats(filter: $f, by: [CLASS, M49_REGION], definition: G77) { exchanges bucketCount buckets { keys count } } }`,
-	"timeline": `query($f: ExchangeFilter) { timeline(filter: $f, by: THEME) { years { year count groups { key count } } undated { count } } }`,
+	"timeline":        `query($f: ExchangeFilter) { timeline(filter: $f, by: THEME) { years { year count groups { key count } } undated { count } } }`,
 	"southSouthShare": `query($f: ExchangeFilter) { southSouthShare(filter: $f, definition: G77) { year total southSouth northSouth northNorth unknown share } }`,
-	"pairSpans": `query($f: ExchangeFilter) { pairSpans(filter: $f, first: 30) { a { id name } b { id } exchanges first last themes { id } } }`,
+	"pairSpans":       `query($f: ExchangeFilter) { pairSpans(filter: $f, first: 30) { a { id name } b { id } exchanges first last themes { id } } }`,
 	"partners": `query($f: ExchangeFilter, $a: ID!, $b: ID!) { x: actor(id: $a) { partners(filter: $f, first: 7) { partner { id name } exchanges first last themes { id } } }
 		y: actor(id: $b) { exchanges(filter: $f, first: 9) { ` + exchangeFields + ` } } }`,
 	"exchangePages": `query($f: ExchangeFilter) { a: exchanges(filter: $f, first: 12) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } }

@@ -21,8 +21,10 @@ const DefaultPollInterval = 200 * time.Millisecond
 // changesPage is how many change entries one ChangesSince call asks for.
 const changesPage = 1000
 
-// readChunk is how many ids one re-read of touched entities asks for.
-const readChunk = 1000
+// readChunk is how many ids one batch read asks for (re-reading touched
+// entities, reading the records of a subgraph): the most a subgraph
+// query returns, so that it costs one call per kind.
+const readChunk = 10_000
 
 // Graph is the in-process graph of one store: the current Snapshot behind
 // an atomic pointer, brought up to date by CatchUp (after a write through

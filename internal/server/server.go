@@ -192,6 +192,16 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 	return s
 }
 
+// backing returns the store itself, under the in-process graph if there
+// is one: an export reads every field of every exchange it selects, which
+// the store gives in one query.
+func (s *Server) backing() c2c.Store {
+	if ms, ok := s.store.(*graphmem.Store); ok {
+		return ms.Store
+	}
+	return s.store
+}
+
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
