@@ -54,4 +54,3 @@ func ViewOf(t *testing.T, s *Snapshot) View {
 	}
 	return v
 }
-
