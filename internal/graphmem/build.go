@@ -29,6 +29,18 @@ func newBuilder(base *Snapshot) *builder {
 		s.countries = slices.Clone(base.countries)
 		s.themes = slices.Clone(base.themes)
 		s.strs = slices.Clone(base.strs)
+		// Room for the rows of base and a few more.
+		na, nx, nm := len(base.actorIDs)+8, len(base.exIDs)+8, len(base.mIDs)+8
+		s.actorIDs, s.actorKind, s.actorCountry = make([]string, 0, na), make([]uint8, 0, na), make([]uint16, 0, na)
+		s.actorRegion, s.actorNameKey = make([]string, 0, na), make([]string, 0, na)
+		s.actorLat, s.actorLon = make([]float64, 0, na), make([]float64, 0, na)
+		s.exIDs, s.exSrc, s.exTgt, s.exKind = make([]string, 0, nx), make([]int32, 0, nx), make([]int32, 0, nx), make([]uint8, 0, nx)
+		s.exStart, s.exEnd, s.exLo, s.exHi = make([]int32, 0, nx), make([]int32, 0, nx), make([]int32, 0, nx), make([]int32, 0, nx)
+		s.exThemeOff = append(make([]uint32, 0, nx+1), 0)
+		s.exThemes = make([]uint16, 0, len(base.exThemes)+8)
+		s.exProg, s.exEvent = make([]uint32, 0, nx), make([]uint32, 0, nx)
+		s.mIDs, s.mActor, s.mOrg = make([]string, 0, nm), make([]int32, 0, nm), make([]int32, 0, nm)
+		s.mSince, s.mUntil = make([]int32, 0, nm), make([]int32, 0, nm)
 	}
 	b := &builder{s: s, countryIdx: map[string]uint16{}, themeIdx: map[string]uint16{}, strIdx: map[string]uint32{}}
 	for i, c := range s.countries {
@@ -123,6 +135,15 @@ func (b *builder) addExchange(x *c2c.Exchange) bool {
 	s.exKind = append(s.exKind, uint8(max(slices.Index(c2c.ExchangeKinds, x.Kind), 0)))
 	s.exStart = append(s.exStart, packDate(x.Start))
 	s.exEnd = append(s.exEnd, packDate(x.End))
+	var lo, hi int32
+	if x.Start != nil {
+		lo, hi = int32(x.Start.FirstKey()), int32(x.Start.LastKey())
+		if x.End != nil {
+			hi = int32(x.End.LastKey())
+		}
+	}
+	s.exLo = append(s.exLo, lo)
+	s.exHi = append(s.exHi, hi)
 	ts := make([]uint16, 0, len(x.Themes))
 	for _, t := range x.Themes {
 		ts = append(ts, b.theme(t))
@@ -162,6 +183,8 @@ func (b *builder) copyExchange(old *Snapshot, i int32, actors []int32) bool {
 	s.exKind = append(s.exKind, old.exKind[i])
 	s.exStart = append(s.exStart, old.exStart[i])
 	s.exEnd = append(s.exEnd, old.exEnd[i])
+	s.exLo = append(s.exLo, old.exLo[i])
+	s.exHi = append(s.exHi, old.exHi[i])
 	s.exThemes = append(s.exThemes, old.exThemes[old.exThemeOff[i]:old.exThemeOff[i+1]]...)
 	s.exThemeOff = append(s.exThemeOff, uint32(len(s.exThemes)))
 	s.exProg = append(s.exProg, old.exProg[i])

@@ -16,7 +16,6 @@ package graphmem
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -71,8 +70,9 @@ type Snapshot struct {
 	themes    []string
 	strs      []string
 
+	exLo, exHi []int32 // first and last day key of the span, 0 when unknown
+
 	// Derived indexes, rebuilt by finish.
-	exLo, exHi  []int32 // first and last day key of the span, 0 when unknown
 	all         *roaring.Bitmap
 	byTheme     []*roaring.Bitmap          // by index into themes
 	byKind      []*roaring.Bitmap          // by index into c2c.ExchangeKinds
@@ -110,12 +110,6 @@ func (s *Snapshot) actor(id string) (int32, bool) {
 	return int32(i), ok
 }
 
-// exchange returns the number of the exchange with id.
-func (s *Snapshot) exchange(id string) (int32, bool) {
-	i, ok := slices.BinarySearch(s.exIDs, id)
-	return int32(i), ok
-}
-
 // HasActor reports whether the snapshot holds the actor.
 func (s *Snapshot) HasActor(id string) bool {
 	_, ok := s.actor(id)
@@ -136,9 +130,8 @@ func unpackDate(p int32) *c2c.PartialDate {
 	return &c2c.PartialDate{Year: int(p / 10000), Month: int(p / 100 % 100), Day: int(p % 100)}
 }
 
-// firstKey and lastKey are the day keys a packed date covers.
-func firstKey(p int32) int32 { return int32(unpackDate(p).FirstKey()) }
-func lastKey(p int32) int32  { return int32(unpackDate(p).LastKey()) }
+// lastKey is the last day key a packed date covers.
+func lastKey(p int32) int32 { return int32(unpackDate(p).LastKey()) }
 
 // startSortKey is the start's first day, unknown last: the order of the
 // stores' exchange lists.
@@ -188,17 +181,6 @@ func (s *Snapshot) skeletonExchange(x int32) *c2c.Exchange {
 // finish builds the derived indexes from the columns.
 func (s *Snapshot) finish() {
 	n := len(s.exIDs)
-	s.exLo = make([]int32, n)
-	s.exHi = make([]int32, n)
-	for i := range n {
-		if st := s.exStart[i]; st != 0 {
-			s.exLo[i] = firstKey(st)
-			s.exHi[i] = lastKey(st)
-			if e := s.exEnd[i]; e != 0 {
-				s.exHi[i] = lastKey(e)
-			}
-		}
-	}
 	s.all = roaring.New()
 	s.all.AddRange(0, uint64(n))
 	s.byTheme = make([]*roaring.Bitmap, len(s.themes))
@@ -274,8 +256,8 @@ func (s *Snapshot) csr(end []int32) (off, list []int32) {
 	for a := range na {
 		l := list[off[a]:off[a+1]]
 		if len(l) > 1 {
-			sort.Slice(l, func(i, j int) bool {
-				return cmp.Or(cmp.Compare(s.startSortKey(l[i]), s.startSortKey(l[j])), cmp.Compare(l[i], l[j])) < 0
+			slices.SortFunc(l, func(x, y int32) int {
+				return cmp.Or(cmp.Compare(s.startSortKey(x), s.startSortKey(y)), cmp.Compare(x, y))
 			})
 		}
 	}

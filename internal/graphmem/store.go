@@ -113,13 +113,13 @@ func (s *Store) Hydrate(ctx context.Context, g *c2c.Subgraph) (*c2c.Subgraph, er
 	go func() {
 		defer close(done)
 		if len(xIDs) > 0 {
-			xs, xErr = readAll(ctx, s.Store.ExchangesByIDs, xIDs)
+			xs, xErr = readAll(ctx, s.ExchangesByIDs, xIDs)
 		}
 	}()
 	var as []*c2c.Actor
 	var aErr error
 	if len(aIDs) > 0 {
-		as, aErr = readAll(ctx, s.Store.ActorsByIDs, aIDs)
+		as, aErr = readAll(ctx, s.ActorsByIDs, aIDs)
 	}
 	<-done
 	if aErr != nil {
@@ -216,7 +216,7 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 	if len(ids) == 0 {
 		return out, nil
 	}
-	xs, err := s.Store.ExchangesByIDs(ctx, ids)
+	xs, err := s.ExchangesByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 	if len(ids) == 0 {
 		return page, nil
 	}
-	xs, err := s.Store.ExchangesByIDs(ctx, ids)
+	xs, err := s.ExchangesByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
