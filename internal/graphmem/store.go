@@ -2,6 +2,7 @@ package graphmem
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -269,12 +270,42 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 	return page, nil
 }
 
+// catchUpTimeout bounds the catch-up after a write.
+const catchUpTimeout = 30 * time.Second
+
 // caughtUp brings the graph up to date after a write; a failure is logged
-// (the write itself succeeded, and the poller retries).
-func (s *Store) caughtUp(ctx context.Context) {
-	if err := s.Graph.CatchUp(context.WithoutCancel(ctx)); err != nil {
+// (the write itself succeeded, and the poller retries). It reads with a
+// context of its own: the write's context may carry a store transaction
+// (Write), whose uncommitted state the graph must not see; inside one,
+// the catch-up finds nothing new and the one after Write commits applies
+// the change.
+func (s *Store) caughtUp(context.Context) {
+	ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+	defer cancel()
+	if err := s.Graph.CatchUp(ctx); err != nil {
 		s.Graph.log.Warn("the in-process graph could not catch up after a write", "err", err.Error())
 	}
+}
+
+// transactional is a store with write transactions: the writes called
+// with the context fn receives run in one transaction.
+type transactional interface {
+	Write(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Write runs fn in one write transaction of the underlying store and,
+// once it committed, brings the graph up to date. KindInternal if the
+// store has no write transactions.
+func (s *Store) Write(ctx context.Context, fn func(ctx context.Context) error) error {
+	tx, ok := s.Store.(transactional)
+	if !ok {
+		return c2c.Internal("write", fmt.Errorf("%T has no write transactions", s.Store))
+	}
+	err := tx.Write(ctx, fn)
+	if err == nil {
+		s.caughtUp(ctx)
+	}
+	return err
 }
 
 func after[T any](s *Store, ctx context.Context, v T, err error) (T, error) {

@@ -197,7 +197,10 @@ func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, 
 	if mutation && !method {
 		// What this request wrote is in the graph before the client
 		// hears of it.
-		if err := t.graph.CatchUp(context.WithoutCancel(ctx)); err != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+		err := t.graph.CatchUp(cctx)
+		cancel()
+		if err != nil {
 			t.log.WarnContext(ctx, "the in-process graph could not catch up after a mutation", "err", err.Error())
 		}
 		version = t.graph.Version()
@@ -208,6 +211,11 @@ func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, 
 	resp.Extensions["version"] = version
 	return resp, method
 }
+
+// catchUpTimeout bounds the in-process graph's catch-up after a mutation.
+// It runs on a context of its own, so that a request cancelled after its
+// writes committed still leaves the graph current.
+const catchUpTimeout = 30 * time.Second
 
 // MinVersionHeader is the request header that makes a request wait until
 // the in-process graph has reached a data version; VersionHeader is the
