@@ -17,9 +17,9 @@ var ErrUnsupported = errors.New("graphmem: the filter needs fields the in-proces
 // Supports reports whether the snapshot can evaluate f.
 func Supports(f c2c.ExchangeFilter) bool { return f.Text == "" }
 
-// match returns the exchanges f selects. It validates f as the stores do
-// (KindInvalid naming field) and returns ErrUnsupported for a title
-// filter.
+// match returns the exchanges f selects, a bitmap the caller must not
+// change. It validates f as the stores do (KindInvalid naming field) and
+// returns ErrUnsupported for a title filter.
 func (s *Snapshot) match(f c2c.ExchangeFilter) (*roaring.Bitmap, error) {
 	if err := f.Validate("filter"); err != nil {
 		return nil, err
@@ -78,12 +78,14 @@ func (s *Snapshot) match(f c2c.ExchangeFilter) (*roaring.Bitmap, error) {
 			sets = append(sets, roaring.AndNot(s.all, s.directed))
 		}
 	}
+	// The result is only read, so it may be one of the snapshot's own
+	// bitmaps.
 	var m *roaring.Bitmap
 	switch len(sets) {
 	case 0:
-		m = s.all.Clone()
+		m = s.all
 	case 1:
-		m = sets[0].Clone()
+		m = sets[0]
 	default:
 		m = roaring.FastAnd(sets...)
 	}
