@@ -376,7 +376,19 @@ func pathK(mode model.PathMode, k *int) (int, error) {
 
 // endsExist reports KindNotFound naming field for each id that names no
 // actor (from first).
+//
+// Over the in-process graph, actors its snapshot holds exist at the
+// version the request reads and cost no round trip.
 func (r *Resolver) endsExist(ctx context.Context, fields, ids []string) error {
+	if sn, _ := r.snapshot(ctx, c2c.ExchangeFilter{}); sn != nil {
+		held := true
+		for _, id := range ids {
+			held = held && sn.HasActor(id)
+		}
+		if held {
+			return nil
+		}
+	}
 	as, err := r.loadersFor(ctx).actors.LoadAll(ctx, ids)
 	if err != nil {
 		return err
@@ -524,10 +536,12 @@ func (r *Resolver) modelPaths(ctx context.Context, ix graphIndex, ps []analysis.
 		}
 		return out, nil
 	}
-	var ids []string
+	var ids, actorIDs []string
 	for _, p := range ps {
 		ids = append(ids, p.ExchangeIDs...)
+		actorIDs = append(actorIDs, p.ActorIDs...)
 	}
+	l.actors.LoadAllThunk(ctx, dedupe(actorIDs))
 	byID, err := r.exchangesByID(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -647,10 +661,14 @@ func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode mode
 	if len(ps) == 0 {
 		return res, nil
 	}
-	var ids []string
+	var ids, actorIDs []string
 	for _, p := range ps {
 		ids = append(ids, p.ExchangeIDs...)
+		actorIDs = append(actorIDs, p.ActorIDs...)
 	}
+	// The actors of the paths load with their exchanges, in the same
+	// batch window, for Path.nodes.
+	l.actors.LoadAllThunk(ctx, dedupe(actorIDs))
 	byID, err := r.exchangesByID(ctx, ids)
 	if err != nil {
 		return nil, err
