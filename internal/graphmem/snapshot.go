@@ -14,7 +14,6 @@
 package graphmem
 
 import (
-	"cmp"
 	"slices"
 	"time"
 
@@ -212,8 +211,15 @@ func (s *Snapshot) finish() {
 	for _, b := range s.byTheme {
 		b.RunOptimize()
 	}
-	s.outOff, s.out = s.csr(s.exSrc)
-	s.inOff, s.in = s.csr(s.exTgt)
+	// One sort of all exchanges in adjacency order (start, unknown last,
+	// then id) lays out every actor's lists in order.
+	order := make([]int64, n)
+	for x := range n {
+		order[x] = int64(s.startSortKey(int32(x)))<<32 | int64(x)
+	}
+	slices.Sort(order)
+	s.outOff, s.out = s.csr(s.exSrc, order)
+	s.inOff, s.in = s.csr(s.exTgt, order)
 	s.themeIndex = make(map[string]uint16, len(s.themes))
 	for i, t := range s.themes {
 		s.themeIndex[t] = uint16(i)
@@ -236,9 +242,9 @@ func (s *Snapshot) finish() {
 	}
 }
 
-// csr groups the exchanges by the actor in end, each actor's list ordered
-// by start (unknown last), then id, as the stores order adjacency.
-func (s *Snapshot) csr(end []int32) (off, list []int32) {
+// csr groups the exchanges by the actor in end, each actor's list in the
+// given order of all exchanges (adjacency order, as the stores order it).
+func (s *Snapshot) csr(end []int32, order []int64) (off, list []int32) {
 	na := len(s.actorIDs)
 	off = make([]int32, na+1)
 	for _, a := range end {
@@ -249,17 +255,11 @@ func (s *Snapshot) csr(end []int32) (off, list []int32) {
 	}
 	list = make([]int32, len(end))
 	pos := slices.Clone(off[:na])
-	for x, a := range end {
-		list[pos[a]] = int32(x)
+	for _, k := range order {
+		x := int32(k & 0xffffffff)
+		a := end[x]
+		list[pos[a]] = x
 		pos[a]++
-	}
-	for a := range na {
-		l := list[off[a]:off[a+1]]
-		if len(l) > 1 {
-			slices.SortFunc(l, func(x, y int32) int {
-				return cmp.Or(cmp.Compare(s.startSortKey(x), s.startSortKey(y)), cmp.Compare(x, y))
-			})
-		}
 	}
 	return off, list
 }
