@@ -293,6 +293,10 @@ func (g *Graph) WaitFor(ctx context.Context, version uint64, wait time.Duration)
 	if s := g.Snapshot(); s.version >= version {
 		return s, nil
 	}
+	if g.clog == nil {
+		return nil, &c2c.Error{Kind: c2c.KindUnavailable, Message: fmt.Sprintf(
+			"the store keeps no data versions: version %d (C2C-Min-Version) cannot be reached", version)}
+	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	for {
