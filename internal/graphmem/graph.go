@@ -31,7 +31,7 @@ const readChunk = 10_000
 // this process, and by the poller Run starts). Safe for concurrent use.
 type Graph struct {
 	store c2c.Store
-	clog  c2c.ChangeLog // nil when the store keeps no change log
+	clog  c2c.ChangeLog // nil when the store keeps no change log (in tests)
 	log   *slog.Logger
 
 	cur atomic.Pointer[Snapshot]
@@ -60,7 +60,7 @@ func New(ctx context.Context, st c2c.Store, log *slog.Logger) (*Graph, error) {
 		log = slog.Default()
 	}
 	g := &Graph{store: st, log: log, changed: make(chan struct{})}
-	g.clog, _ = st.(c2c.ChangeLog)
+	g.clog = st
 	g.applied = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "c2c_graph_changes_applied_total", Help: "Change-log entries applied to the in-process graph.",
 	})

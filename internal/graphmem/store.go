@@ -2,7 +2,6 @@ package graphmem
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -44,22 +43,6 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return sn, nil
 	}
 	return s.Graph.Snapshot(), nil
-}
-
-// DataVersion returns the underlying store's data version.
-func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
-	if s.Graph.clog == nil {
-		return 0, nil
-	}
-	return s.Graph.clog.DataVersion(ctx)
-}
-
-// ChangesSince returns the underlying store's changes.
-func (s *Store) ChangesSince(ctx context.Context, since uint64, limit int) ([]c2c.Change, uint64, error) {
-	if s.Graph.clog == nil {
-		return nil, 0, c2c.ErrChangesPruned
-	}
-	return s.Graph.clog.ChangesSince(ctx, since, limit)
 }
 
 // Edges answers from the snapshot with records read by id.
@@ -287,21 +270,10 @@ func (s *Store) caughtUp(context.Context) {
 	}
 }
 
-// transactional is a store with write transactions: the writes called
-// with the context fn receives run in one transaction.
-type transactional interface {
-	Write(ctx context.Context, fn func(ctx context.Context) error) error
-}
-
 // Write runs fn in one write transaction of the underlying store and,
-// once it committed, brings the graph up to date. KindInternal if the
-// store has no write transactions.
+// once it committed, brings the graph up to date.
 func (s *Store) Write(ctx context.Context, fn func(ctx context.Context) error) error {
-	tx, ok := s.Store.(transactional)
-	if !ok {
-		return c2c.Internal("write", fmt.Errorf("%T has no write transactions", s.Store))
-	}
-	err := tx.Write(ctx, fn)
+	err := s.Store.Write(ctx, fn)
 	if err == nil {
 		s.caughtUp(ctx)
 	}
