@@ -268,7 +268,7 @@ func TestTimeRespectingPathsAndReachable(t *testing.T) {
 		}
 	}()
 	for _, from := range hubs {
-		want := ref.earliest(from, analysis.DefaultMaxHops)
+		want := ref.earliest(from, analysis.MaxTimedHops)
 		var out struct {
 			Reachable struct {
 				Count    int
@@ -367,10 +367,22 @@ func TestPathEdgeCases(t *testing.T) {
 	}
 	some := g.Edges[0].SourceID
 
-	var out struct{ Paths struct{ Paths []gqlPath } }
-	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: "lonely-town") { paths { hops } } }`, some), &out)
-	if len(out.Paths.Paths) != 0 {
-		t.Errorf("path to an actor without exchanges: %+v, want none", out.Paths.Paths)
+	var out struct {
+		Paths struct {
+			Paths     []gqlPath
+			Count     float64
+			Connected *bool
+		}
+	}
+	for _, mode := range []string{"SHORTEST", "ALL_SHORTEST", "K_SHORTEST", "TIME_RESPECTING"} {
+		mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: "lonely-town", mode: %s) { paths { hops } count connected } }`, some, mode), &out)
+		if len(out.Paths.Paths) != 0 || out.Paths.Count != 0 || out.Paths.Connected == nil || *out.Paths.Connected {
+			t.Errorf("%s to an actor without exchanges: %+v, want no path, count 0, not connected", mode, out.Paths)
+		}
+	}
+	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: %q) { paths { hops } count connected } }`, some, some), &out)
+	if len(out.Paths.Paths) != 1 || out.Paths.Count != 1 || out.Paths.Connected == nil || !*out.Paths.Connected {
+		t.Errorf("from an actor to itself: %+v, want one path, count 1, connected", out.Paths)
 	}
 	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: %q, mode: TIME_RESPECTING) { paths { %s } } }`, some, some, pathFields), &out)
 	if len(out.Paths.Paths) != 1 || out.Paths.Paths[0].Hops != 0 || len(out.Paths.Paths[0].Nodes) != 1 || out.Paths.Paths[0].Arrival != nil {
@@ -386,7 +398,10 @@ func TestPathEdgeCases(t *testing.T) {
 		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, k: 11) { mode } }`, "BAD_USER_INPUT", "k"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, k: 0) { mode } }`, "BAD_USER_INPUT", "k"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", k: 2) { mode } }`, "BAD_USER_INPUT", "k"},
-		{`{ paths(from: "lonely-town", to: "ethekwini", maxHops: 9) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", maxHops: 0) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, maxHops: 17) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", mode: TIME_RESPECTING, maxHops: 65) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ reachable(from: "lonely-town", maxHops: 65) { count } }`, "BAD_USER_INPUT", "maxHops"},
 		{`{ reachable(from: "lonely-town", maxHops: 0) { count } }`, "BAD_USER_INPUT", "maxHops"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", filter: {themesAny: ["no-such-theme"]}) { mode } }`, "BAD_USER_INPUT", "filter.themesAny[0]"},
 		{`{ stats(by: [CLASS]) { exchanges } }`, "BAD_USER_INPUT", "definition"},

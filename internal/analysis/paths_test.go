@@ -38,10 +38,10 @@ func TestShortestPathsMatchEnumeration(t *testing.T) {
 				d := r.bfs(s)
 				for _, tt := range r.nodes {
 					name := fmt.Sprintf("seed%d/directed=%v/%s-%s", sz.seed, directed, s, tt)
-					got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{Directed: directed, MaxHops: MaxHops, Limit: MaxPathLimit}))
-					all := r.simplePaths(s, tt, MaxHops)
+					got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{Directed: directed, MaxHops: testHops, Limit: MaxPathLimit}))
+					all := r.simplePaths(s, tt, testHops)
 					var want [][]string
-					if dist, ok := d[tt]; ok && dist <= MaxHops {
+					if dist, ok := d[tt]; ok && dist <= testHops {
 						for _, p := range all {
 							if len(p)-1 == dist {
 								want = append(want, p)
@@ -84,7 +84,7 @@ func TestKShortestMatchesEnumeration(t *testing.T) {
 			g := randomGraph(sz.seed, sz.n, sz.m)
 			r := newRef(g, directed)
 			for _, k := range []int{1, 3, MaxK} {
-				for _, hops := range []int{3, MaxHops} {
+				for _, hops := range []int{3, testHops} {
 					for _, s := range r.nodes {
 						for _, tt := range r.nodes {
 							if s == tt {
@@ -165,7 +165,9 @@ func TestPathErrors(t *testing.T) {
 		{"unknown to", second(KShortest(g, "durban", "nowhere", 2, PathOptions{})), "to"},
 		{"k too large", second(KShortest(g, "durban", "uclg", MaxK+1, PathOptions{})), "k"},
 		{"k zero", second(KShortest(g, "durban", "uclg", 0, PathOptions{})), "k"},
-		{"hops too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{MaxHops: MaxHops + 1})), "maxHops"},
+		{"hops too low", second(ShortestPaths(g, "durban", "uclg", PathOptions{MaxHops: -1})), "maxHops"},
+		{"k-shortest hops too high", second(KShortest(g, "durban", "uclg", 2, PathOptions{MaxHops: MaxKShortestHops + 1})), "maxHops"},
+		{"reachable hops too high", second(Reachable(g, "durban", PathOptions{MaxHops: MaxTimedHops + 1})), "maxHops"},
 		{"limit too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{Limit: MaxPathLimit + 1})), "limit"},
 		{"time hops", second(EarliestArrival(g, "durban", "uclg", PathOptions{MaxHops: -1})), "maxHops"},
 		{"reachable from", second(Reachable(g, "nowhere", PathOptions{})), "from"},
