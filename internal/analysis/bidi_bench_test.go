@@ -1,6 +1,9 @@
 package analysis_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -10,6 +13,7 @@ import (
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/bench"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 )
 
 // benchTheme selects a sparse subgraph of the size-M benchmark graph
@@ -20,10 +24,13 @@ const benchTheme = "migration"
 
 // BenchmarkShortest12Hops times one SHORTEST question between two actors
 // 12 hops apart in the size-M benchmark graph (seed 1, as bench/run.sh
-// generates it) under themesAny [migration], served from memory: the
-// search over an Expander of the filtered subgraph, built once, as the
-// in-process graph hands it over. It reports the median and the 90th
-// percentile of the iterations beside the mean.
+// generates it) under themesAny [migration]: "memory" searches an
+// Expander of the filtered subgraph built once, as the in-process graph
+// hands it over; "sqlite" searches through Store.Adjacent of an embedded
+// store holding the graph (a round trip per layer), when
+// C2C_BENCH_M_SQLITE names its data folder (c2cbench gen -size M
+// -data-dir DIR). Each reports the median and the 90th percentile of its
+// iterations beside the mean.
 //
 //	go test -run '^$' -bench Shortest12Hops -benchtime 200x ./internal/analysis/
 func BenchmarkShortest12Hops(b *testing.B) {
@@ -49,24 +56,41 @@ func BenchmarkShortest12Hops(b *testing.B) {
 	if from == "" {
 		b.Fatalf("no pair 12 hops apart under themesAny [%s]", benchTheme)
 	}
-	expand := analysis.SubgraphExpander(g)
-	res, err := analysis.SearchShortest(b.Context(), expand, from, to, analysis.PathOptions{Limit: 1}, 0)
-	if err != nil || res.Hops != 12 {
-		b.Fatalf("%s→%s: %+v, %v; want 12 hops", from, to, res, err)
+	run := func(b *testing.B, expand analysis.Expander) {
+		res, err := analysis.SearchShortest(b.Context(), expand, from, to, analysis.PathOptions{Limit: 1}, 0)
+		if err != nil || res.Hops != 12 {
+			b.Fatalf("%s→%s: %+v, %v; want 12 hops", from, to, res, err)
+		}
+		b.Logf("%d exchanges under the filter; %s→%s: %d hops, %v shortest paths", len(g.Edges), from, to, res.Hops, res.Count)
+		var took []time.Duration
+		b.ResetTimer()
+		for b.Loop() {
+			start := time.Now()
+			if _, err := analysis.SearchShortest(b.Context(), expand, from, to, analysis.PathOptions{Limit: 1}, 0); err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+		}
+		sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-median")
+		b.ReportMetric(float64(took[len(took)*9/10].Microseconds())/1000, "ms-p90")
 	}
-	b.Logf("%d exchanges under the filter; %s→%s: %d hops, %v shortest paths", len(g.Edges), from, to, res.Hops, res.Count)
-	var took []time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		start := time.Now()
-		if _, err := analysis.SearchShortest(b.Context(), expand, from, to, analysis.PathOptions{Limit: 1}, 0); err != nil {
+	b.Run("memory", func(b *testing.B) { run(b, analysis.SubgraphExpander(g)) })
+	b.Run("sqlite", func(b *testing.B) {
+		dir := os.Getenv("C2C_BENCH_M_SQLITE")
+		if dir == "" {
+			b.Skip("C2C_BENCH_M_SQLITE is not set: no size-M embedded store to search")
+		}
+		s, err := sqlitestore.Open(b.Context(), filepath.Join(dir, "c2c.db"))
+		if err != nil {
 			b.Fatal(err)
 		}
-		took = append(took, time.Since(start))
-	}
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-median")
-	b.ReportMetric(float64(took[len(took)*9/10].Microseconds())/1000, "ms-p90")
+		defer s.Close()
+		f := c2c.ExchangeFilter{ThemesAny: []string{benchTheme}}
+		run(b, func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+			return s.Adjacent(ctx, ids, f)
+		})
+	})
 }
 
 // actorIndex returns the generator's index of a benchmark actor id.
