@@ -199,20 +199,34 @@ func TestPathsAgreeWithBFS(t *testing.T) {
 					continue
 				}
 				q := fmt.Sprintf(`{
-  one: paths(from: %q, to: %q, directed: %v, maxHops: 8) { mode truncated paths { %s } }
-  all: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: ALL_SHORTEST) { truncated paths { %s } }
-  k: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: K_SHORTEST, k: 4) { paths { %s } }
+  one: paths(from: %q, to: %q, directed: %v) { mode truncated count connected paths { %s } }
+  all: paths(from: %q, to: %q, directed: %v, mode: ALL_SHORTEST) { truncated count connected paths { %s } }
+  k: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: K_SHORTEST, k: 4) { count connected paths { %s } }
 }`, from, to, directed, pathFields, from, to, directed, pathFields, from, to, directed, pathFields)
 				var out struct {
 					One, All, K struct {
 						Mode      string
 						Truncated bool
+						Count     float64
+						Connected *bool
 						Paths     []gqlPath
 					}
 				}
 				mustQuery(t, c, q, &out)
 				d, reachable := dist[to]
-				if !reachable || d > 8 {
+				for name, r := range map[string]struct {
+					count     float64
+					connected *bool
+				}{"SHORTEST": {out.One.Count, out.One.Connected}, "ALL_SHORTEST": {out.All.Count, out.All.Connected}, "K_SHORTEST": {out.K.Count, out.K.Connected}} {
+					wantCount, wantConnected := float64(count[to]), &reachable
+					if name == "K_SHORTEST" && reachable && d > 8 {
+						wantCount, wantConnected = 0, nil // cut by maxHops
+					}
+					if r.count != wantCount || (r.connected == nil) != (wantConnected == nil) || (r.connected != nil && *r.connected != *wantConnected) {
+						t.Errorf("%s→%s (directed %v) %s: count %v connected %v, want %v and %v (BFS distance %d)", from, to, directed, name, r.count, r.connected, wantCount, wantConnected, d)
+					}
+				}
+				if !reachable {
 					if len(out.One.Paths)+len(out.All.Paths)+len(out.K.Paths) != 0 {
 						t.Errorf("%s→%s (directed %v) is out of reach, got paths %+v", from, to, directed, out)
 					}
