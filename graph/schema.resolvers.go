@@ -840,7 +840,7 @@ func (r *queryResolver) Stats(ctx context.Context, filter *model.ExchangeFilter,
 	if err != nil {
 		return nil, err
 	}
-	return cachedFrom(r.Resolver, analysis.Key("stats", f, dims, n), func() (*model.Stats, error) {
+	return cachedFrom(ctx, r.Resolver, analysis.Key("stats", f, dims, n), f, func() (*model.Stats, error) {
 		return r.stats(ctx, f, dims, n)
 	})
 }
