@@ -13,6 +13,7 @@ import (
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/bench"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/graphmem"
 	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 )
 
@@ -26,9 +27,10 @@ const benchTheme = "migration"
 // 12 hops apart in the size-M benchmark graph (seed 1, as bench/run.sh
 // generates it) under themesAny [migration]: "memory" searches an
 // Expander of the filtered subgraph built once, as the in-process graph
-// hands it over; "sqlite" searches through Store.Adjacent of an embedded
-// store holding the graph (a round trip per layer), when
-// C2C_BENCH_M_SQLITE names its data folder (c2cbench gen -size M
+// hands it over; "sqlite/store" searches through Store.Adjacent of an
+// embedded store holding the graph (a round trip per layer) and
+// "sqlite/graphmem" through the in-process graph built from that store,
+// when C2C_BENCH_M_SQLITE names its data folder (c2cbench gen -size M
 // -data-dir DIR). Each reports the median and the 90th percentile of its
 // iterations beside the mean.
 //
@@ -87,8 +89,21 @@ func BenchmarkShortest12Hops(b *testing.B) {
 		}
 		defer s.Close()
 		f := c2c.ExchangeFilter{ThemesAny: []string{benchTheme}}
-		run(b, func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
-			return s.Adjacent(ctx, ids, f)
+		b.Run("store", func(b *testing.B) {
+			run(b, func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+				return s.Adjacent(ctx, ids, f)
+			})
+		})
+		// The in-process graph built from that store: its CSR adjacency
+		// with the filter evaluated on its columns, as c2c serve answers.
+		g, err := graphmem.New(b.Context(), s, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("graphmem", func(b *testing.B) {
+			run(b, func(_ context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+				return g.Snapshot().Adjacent(ids, f)
+			})
 		})
 	})
 }
