@@ -672,7 +672,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	if err != nil {
 		return nil, err
 	}
-	hops, err := hopLimit("maxHops", maxHops)
+	hops, err := pathHops(m, maxHops)
 	if err != nil {
 		return nil, err
 	}
@@ -690,7 +690,7 @@ func (r *queryResolver) Reachable(ctx context.Context, from string, filter *mode
 	if err := checkID("from", from); err != nil {
 		return nil, err
 	}
-	hops, err := hopLimit("maxHops", maxHops)
+	hops, err := timedHops(maxHops)
 	if err != nil {
 		return nil, err
 	}
