@@ -177,15 +177,15 @@ func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, 
 	if h := p.Headers.Get(MinVersionHeader); h != "" {
 		v, err := strconv.ParseUint(strings.TrimSpace(h), 10, 64)
 		if err != nil {
-			return exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
+			return t.versioned(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
 				Message:    fmt.Sprintf("header %s: %q is not a data version (a non-negative integer from a C2C-Version header)", MinVersionHeader, h),
 				Extensions: map[string]any{"code": CodeBadRequest},
-			}}), false
+			}}), t.graph.Version()), false
 		}
 		if sn, err = t.graph.WaitFor(ctx, v, t.minVersionWait); err != nil {
-			return exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
+			return t.versioned(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
 				Message: err.Error(), Extensions: map[string]any{"code": c2c.KindUnavailable.String()},
-			}}), false
+			}}), t.graph.Version()), false
 		}
 	}
 	mutation := oc.Operation != nil && oc.Operation.Operation == ast.Mutation
@@ -205,11 +205,16 @@ func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, 
 		}
 		version = t.graph.Version()
 	}
+	return t.versioned(resp, version), method
+}
+
+// versioned records the data version a response shows in its extensions.
+func (httpTransport) versioned(resp *graphql.Response, version uint64) *graphql.Response {
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
 	resp.Extensions["version"] = version
-	return resp, method
+	return resp
 }
 
 // catchUpTimeout bounds the in-process graph's catch-up after a mutation.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -36,7 +37,7 @@ func startReplica(t *testing.T, interval time.Duration) replica {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); g.Run(ctx, interval) }()
-	srv := httptest.NewServer(server.New(st, server.Config{APIKeys: []string{"replica-key"}, Graph: g, MaxStale: time.Minute}, nil).Handler())
+	srv := httptest.NewServer(server.New(st, server.Config{APIKeys: []string{"replica-key"}, Graph: g, MaxStale: time.Minute}, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
 	return replica{url: srv.URL, graph: g}
 }
