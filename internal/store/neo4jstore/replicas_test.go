@@ -34,10 +34,12 @@ func startReplica(t *testing.T, interval time.Duration) replica {
 	if err != nil {
 		t.Fatalf("build the in-process graph: %v", err)
 	}
+	// The server first: it installs the round-trip hook the poller's
+	// reads call.
+	srv := httptest.NewServer(server.New(st, server.Config{APIKeys: []string{"replica-key"}, Graph: g, MaxStale: time.Minute}, slog.New(slog.DiscardHandler)).Handler())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); g.Run(ctx, interval) }()
-	srv := httptest.NewServer(server.New(st, server.Config{APIKeys: []string{"replica-key"}, Graph: g, MaxStale: time.Minute}, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
 	return replica{url: srv.URL, graph: g}
 }
