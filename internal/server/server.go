@@ -218,6 +218,8 @@ func (s *Server) graphQL() http.Handler {
 		spreads: s.cfg.MaxFragmentSpreads, fragments: s.cfg.MaxFragments, directives: s.cfg.MaxDirectives,
 		depth: s.cfg.MaxDepth, pairs: s.cfg.MaxMergePairs, cache: queries,
 	})
+	// Int arguments beyond 32 bits are refused before complexity multiplies them.
+	srv.Use(&intArguments{})
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
