@@ -58,6 +58,23 @@ type Config struct {
 	// APIKeys are the keys accepted in "Authorization: Bearer <key>" for
 	// mutations. With none the server is read-only.
 	APIKeys []string
+	// ReadKeys are keys that allow queries and /export but no mutation.
+	// When any is configured, reads need a credential (a read key, an API
+	// key or a token); without, reads are open to everyone.
+	ReadKeys []string
+	// RequireReadAuth makes reads need a credential even with no read key
+	// configured (a server whose readers hold tokens).
+	RequireReadAuth bool
+	// JWT, when set, accepts signed bearer tokens with a reader or editor
+	// role beside the keys (see JWTConfig).
+	JWT *JWTVerifier
+	// CORSOrigins are the browser origins allowed to call /graphql and
+	// /export from other sites ("https://app.example.org", "*" for any);
+	// none answers no cross-origin request.
+	CORSOrigins []string
+	// MaxExports bounds the exports streamed at once; one more is answered
+	// 503 UNAVAILABLE with Retry-After. 0 means DefaultMaxExports.
+	MaxExports int
 	// MaxBodyBytes caps the size of a request body.
 	MaxBodyBytes int64
 	// RequestTimeout bounds the time one request may take.
@@ -120,6 +137,9 @@ func (c Config) withDefaults() Config {
 	c.MaxFragments = orDefault(c.MaxFragments, DefaultMaxFragments)
 	c.MaxDirectives = orDefault(c.MaxDirectives, DefaultMaxDirectives)
 	c.MaxMergePairs = orDefault(c.MaxMergePairs, DefaultMaxMergePairs)
+	if c.MaxExports <= 0 {
+		c.MaxExports = DefaultMaxExports
+	}
 	if c.MaxGraphEdges <= 0 {
 		c.MaxGraphEdges = graph.DefaultMaxEdges
 	}
@@ -141,10 +161,16 @@ func orDefault(n, def int) int {
 
 // Server is the HTTP face of the API. Build it with New.
 type Server struct {
-	store   c2c.Store
-	cfg     Config
-	log     *slog.Logger
-	keys    apiKeys
+	store c2c.Store
+	cfg   Config
+	log   *slog.Logger
+	keys  apiKeys
+	// readKeys and jwt are the reader credentials and the token
+	// verifier (auth.go).
+	readKeys apiKeys
+	jwt      *JWTVerifier
+	// exports holds a slot per export streaming now (exportstream.go).
+	exports chan struct{}
 	metrics *metrics
 	handler http.Handler
 }
@@ -156,12 +182,15 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	s := &Server{
-		store:   store,
-		cfg:     cfg.withDefaults(),
-		log:     log,
-		keys:    newAPIKeys(cfg.APIKeys),
-		metrics: newMetrics(cfg.Version),
+		store:    store,
+		cfg:      cfg.withDefaults(),
+		log:      log,
+		keys:     newAPIKeys(cfg.APIKeys),
+		readKeys: newAPIKeys(cfg.ReadKeys),
+		jwt:      cfg.JWT,
+		metrics:  newMetrics(cfg.Version),
 	}
+	s.exports = make(chan struct{}, s.cfg.MaxExports)
 	s.handler = s.routes()
 	return s
 }
@@ -174,17 +203,17 @@ func (s *Server) routes() http.Handler {
 	gql := s.graphQL()
 	// Every method reaches the transport, which answers the ones it does
 	// not serve with a coded 405.
-	mux.Handle("/graphql", s.limitBody(gql))
+	mux.Handle("/graphql", s.authenticate(s.limitBody(gql)))
 	// The explorer's pages and GraphiQL, embedded and served offline.
 	pages := explorer.Handler()
 	mux.Handle("GET /{$}", pages)
 	mux.Handle("GET /assets/", pages)
 	mux.Handle("GET /graphiql", pages)
-	mux.HandleFunc("GET /export", s.export)
+	mux.Handle("GET /export", s.authenticate(http.HandlerFunc(s.export)))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
-	return s.accessLog(s.withTimeout(mux))
+	return s.accessLog(s.withTimeout(s.cors(mux)))
 }
 
 // Bounds of the parsed-document cache: entries weigh their document's
