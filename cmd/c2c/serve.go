@@ -41,10 +41,16 @@ func serve(ctx context.Context, e *env, args []string) error {
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
 	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
 	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
+	var af accessFlags
+	af.register(fs, e.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log, err := sf.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	acc, err := af.resolve()
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 		MaxBatch: *maxBatch, MaxTokens: *maxTokens, MaxFields: *maxFields, MaxAliases: *maxAliases,
 		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL, BatchWait: *batchWait,
 	}
-	if len(cfg.APIKeys) == 0 {
+	acc.apply(&cfg)
+	if len(cfg.APIKeys) == 0 && cfg.JWT == nil {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}
 	api := server.New(st, cfg, log).Handler()
