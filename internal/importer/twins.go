@@ -589,7 +589,7 @@ func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, 
 	if opts.DryRun || len(b.Exchanges) == 0 {
 		return rep, nil
 	}
-	return rep, write(ctx, st, b, lines, rep)
+	return rep, write(ctx, st, b, lines, rep, opts.BatchRows)
 }
 
 func friendshipTheme() c2c.Theme {
