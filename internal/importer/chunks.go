@@ -3,18 +3,17 @@ package importer
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
-// DefaultBatchRows is how many items one store transaction of an import
+// DefaultBatchRows is the most items one store transaction of an import
 // writes unless Options.BatchRows says otherwise. On the embedded store a
-// transaction holds the only write lock: about a thousand items keep
-// each one to a few hundred milliseconds, so the API writes of a server
-// serving the same file wait that long at most, well inside its busy
-// timeout and request timeout.
+// transaction holds the only write lock, so the import sizes each one to
+// take about targetTxTime (a few hundred milliseconds) within this cap:
+// the API writes of a server serving the same file wait that long at
+// most, well inside its busy timeout and request timeout.
 const DefaultBatchRows = 2000
 
 // batchPause is how long an import leaves the store to other writers
@@ -23,64 +22,90 @@ const DefaultBatchRows = 2000
 // taken again at once would starve it.
 const batchPause = 120 * time.Millisecond
 
-// chunk is one transaction's share of a batch and the lines of its items.
-type chunk struct {
-	batch c2c.Batch
-	lines itemLines
-	first int // line of its first item, for messages
+// item is one entry of a batch: its list and index.
+type item struct {
+	list int // 0 themes, 1 actors, 2 exchanges, 3 memberships
+	i    int
 }
 
-// chunks splits b into batches of at most n items in the order the store
-// needs: themes, then actors (regions and organisations before cities,
-// which may lie in them), then exchanges, then memberships, so every id an
-// item names is written in an earlier or the same transaction.
-func chunks(b c2c.Batch, lines itemLines, n int) []chunk {
-	var out []chunk
-	for part := range slices.Chunk(b.Themes, n) {
-		out = append(out, chunk{batch: c2c.Batch{Themes: part}})
+// itemOrder lists b's items in the order the store needs them across
+// transactions: themes, then actors (regions and organisations before
+// cities, which may lie in them), then exchanges, then memberships, so
+// that every id an item names is written in an earlier or the same
+// transaction.
+func itemOrder(b c2c.Batch) []item {
+	out := make([]item, 0, batchSize(b))
+	for i := range b.Themes {
+		out = append(out, item{0, i})
 	}
-	order := make([]int, 0, len(b.Actors))
 	for pass := range 2 {
 		for i, a := range b.Actors {
 			if (a.Kind == c2c.ActorCity) == (pass == 1) {
-				order = append(order, i)
+				out = append(out, item{1, i})
 			}
 		}
 	}
-	for part := range slices.Chunk(order, n) {
-		c := chunk{}
-		for _, i := range part {
-			c.batch.Actors = append(c.batch.Actors, b.Actors[i])
-			if i < len(lines.actors) {
-				c.lines.actors = append(c.lines.actors, lines.actors[i])
-			}
-		}
-		out = append(out, c)
+	for i := range b.Exchanges {
+		out = append(out, item{2, i})
 	}
-	for lo := 0; lo < len(b.Exchanges); lo += n {
-		hi := min(lo+n, len(b.Exchanges))
-		out = append(out, chunk{batch: c2c.Batch{Exchanges: b.Exchanges[lo:hi]}, lines: itemLines{exchanges: sub(lines.exchanges, lo, hi)}})
-	}
-	for lo := 0; lo < len(b.Memberships); lo += n {
-		hi := min(lo+n, len(b.Memberships))
-		out = append(out, chunk{batch: c2c.Batch{Memberships: b.Memberships[lo:hi]}, lines: itemLines{memberships: sub(lines.memberships, lo, hi)}})
-	}
-	for i := range out {
-		l := out[i].lines
-		for _, ls := range [][]int{l.actors, l.exchanges, l.memberships} {
-			if len(ls) > 0 {
-				out[i].first = slices.Min(ls)
-			}
-		}
+	for i := range b.Memberships {
+		out = append(out, item{3, i})
 	}
 	return out
 }
 
-func sub(ls []int, lo, hi int) []int {
-	if hi > len(ls) {
-		return nil
+// subBatch returns the batch of items and their lines, and the line of
+// the first item with one (for messages).
+func subBatch(b c2c.Batch, lines itemLines, items []item) (c2c.Batch, itemLines, int) {
+	var out c2c.Batch
+	var ls itemLines
+	first := 0
+	line := func(all []int, i int, dst *[]int) {
+		if i < len(all) {
+			*dst = append(*dst, all[i])
+			if first == 0 || all[i] < first {
+				first = all[i]
+			}
+		}
 	}
-	return ls[lo:hi]
+	for _, it := range items {
+		switch it.list {
+		case 0:
+			out.Themes = append(out.Themes, b.Themes[it.i])
+		case 1:
+			out.Actors = append(out.Actors, b.Actors[it.i])
+			line(lines.actors, it.i, &ls.actors)
+		case 2:
+			out.Exchanges = append(out.Exchanges, b.Exchanges[it.i])
+			line(lines.exchanges, it.i, &ls.exchanges)
+		case 3:
+			out.Memberships = append(out.Memberships, b.Memberships[it.i])
+			line(lines.memberships, it.i, &ls.memberships)
+		}
+	}
+	// A line list that does not match its items cannot map store errors.
+	if len(ls.actors) != len(out.Actors) || len(ls.exchanges) != len(out.Exchanges) || len(ls.memberships) != len(out.Memberships) {
+		ls = itemLines{}
+	}
+	return out, ls, first
+}
+
+// Transaction sizing: the first transaction writes firstBatchRows items;
+// each next one is sized from the time the last took, aiming at
+// targetTxTime, never more than the cap.
+const (
+	firstBatchRows = 200
+	targetTxTime   = 250 * time.Millisecond
+)
+
+// nextSize scales n so that a transaction of the last one's speed takes
+// targetTxTime, within 1..limit and at most four times n.
+func nextSize(n int, took time.Duration, limit int) int {
+	if took <= 0 {
+		return min(limit, 4*n)
+	}
+	next := int(float64(n) * float64(targetTxTime) / float64(took))
+	return max(1, min(limit, 4*n, next))
 }
 
 func batchSize(b c2c.Batch) int {
@@ -88,28 +113,35 @@ func batchSize(b c2c.Batch) int {
 }
 
 // writeChunks writes b in transactions of at most n items with a pause
-// between them. Every row was checked before (parse, row rules, ids against
-// the store), so a transaction fails only when the store itself refuses
-// an item or fails; then the transactions before it stay written
-// (rep.Partial) and the error says so. Import upserts by id, so running
-// the file again completes it.
+// between them, each sized so it takes about targetTxTime on this store
+// and machine: a serving process waiting for the write lock then waits
+// about that long, however slow the disk. Every row was checked before
+// (parse, row rules, ids against the store), so a transaction fails only
+// when the store itself refuses an item or fails; then the transactions
+// before it stay written (rep.Partial) and the error says so. Import
+// upserts by id, so running the file again completes it.
 func writeChunks(ctx context.Context, st c2c.Store, b c2c.Batch, lines itemLines, rep *Report, n int) error {
 	total := &c2c.ImportResult{}
-	for i, c := range chunks(b, lines, n) {
-		if i > 0 {
+	order := itemOrder(b)
+	size := min(n, firstBatchRows)
+	for done, tx := 0, 0; done < len(order); tx++ {
+		part := order[done:min(len(order), done+size)]
+		sub, subLines, first := subBatch(b, lines, part)
+		if tx > 0 {
 			select {
 			case <-ctx.Done():
 				rep.Result, rep.Partial = total, true
-				return fmt.Errorf("import: stopped before line %d, after %d transactions: %w", c.first, i, ctx.Err())
+				return fmt.Errorf("import: stopped before line %d, after %d transactions: %w", first, tx, ctx.Err())
 			case <-time.After(batchPause):
 			}
 		}
-		res, err := st.Import(ctx, c.batch)
+		start := time.Now()
+		res, err := st.Import(ctx, sub)
 		if err != nil {
-			if i > 0 {
+			if tx > 0 {
 				rep.Result, rep.Partial = total, true
 			}
-			if rejs := storeRejections(err, c.lines); len(rejs) > 0 {
+			if rejs := storeRejections(err, subLines); len(rejs) > 0 {
 				for _, r := range rejs {
 					rep.reject(r)
 				}
@@ -117,14 +149,16 @@ func writeChunks(ctx context.Context, st c2c.Store, b c2c.Batch, lines itemLines
 				rep.Accepted = rep.Rows - rep.RejectedRows()
 				return rejectedError(rep)
 			}
-			if i > 0 {
-				return fmt.Errorf("import: the transaction from line %d failed after %d were written (run the file again to complete it): %w", c.first, i, err)
+			if tx > 0 {
+				return fmt.Errorf("import: the transaction from line %d failed after %d were written (run the file again to complete it): %w", first, tx, err)
 			}
 			return fmt.Errorf("import: %w", err)
 		}
 		total.Created += res.Created
 		total.Updated += res.Updated
 		total.Unchanged += res.Unchanged
+		done += len(part)
+		size = nextSize(len(part), time.Since(start), n)
 	}
 	rep.Written, rep.Result = true, total
 	return nil
