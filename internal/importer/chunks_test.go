@@ -57,7 +57,7 @@ func TestImportInTransactions(t *testing.T) {
 	// region-03 turned into a city only the store refuses; with
 	// transactions of 4 regions-first it is in the second transaction.
 	bad := strings.Replace(src, "region-03,REGION,Region 3,ZA,", "region-03,CITY,Region 3,ZA,", 1)
-	bad = strings.Replace(bad, ",region-03\n", ",\n", -1)
+	bad = strings.ReplaceAll(bad, ",region-03\n", ",\n")
 	rep, err := importer.Import(ctx, many, strings.NewReader(bad), "actors.csv", importer.Options{BatchRows: 2})
 	if !errors.Is(err, importer.ErrRejected) {
 		t.Fatalf("kind change: err = %v", err)

@@ -188,7 +188,12 @@ func TestJWT(t *testing.T) {
 func TestCORS(t *testing.T) {
 	s := mustStore(t, demo.Batch())
 	ts := mustServer(t, s, server.Config{CORSOrigins: []string{"https://app.example"}})
-	preflight := func(base, origin string) *http.Response {
+	// preflight returns the status and headers of a preflight request.
+	type answer struct {
+		StatusCode int
+		Header     http.Header
+	}
+	preflight := func(base, origin string) answer {
 		req, _ := http.NewRequest(http.MethodOptions, base+"/graphql", nil)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
@@ -198,7 +203,7 @@ func TestCORS(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		return resp
+		return answer{resp.StatusCode, resp.Header}
 	}
 	resp := preflight(ts.URL, "https://app.example")
 	if resp.StatusCode/100 != 2 || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
