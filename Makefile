@@ -35,8 +35,9 @@ FUZZ_TARGETS := ./internal/server:FuzzDecodeBody ./internal/importer:FuzzParse \
 	./internal/c2c:FuzzParsePartialDate ./internal/c2c:FuzzDecodeCursor
 
 # Measurements that mean nothing under the race detector, run without it
-# and verbose so their figures are read: an import beside a serving server.
-MEASURED_TESTS := ^TestImportBesideServingServer$$
+# and verbose so their figures are read: an import beside a serving server,
+# the heap of a streamed export.
+MEASURED_TESTS := ^(TestImportBesideServingServer|TestExportMemory)$$
 
 test: check neo4j-build explorer-deps clients-deps
 	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
@@ -48,7 +49,7 @@ test: check neo4j-build explorer-deps clients-deps
 	@$(MAKE) --no-print-directory fuzz
 
 test-measured:
-	$(GO) test -count=1 -timeout 10m -v -run '$(MEASURED_TESTS)' ./internal/importer
+	$(GO) test -count=1 -timeout 10m -v -run '$(MEASURED_TESTS)' ./internal/importer ./internal/server
 
 # Each fuzz target for FUZZTIME (go test fuzzes one target at a time).
 fuzz:
