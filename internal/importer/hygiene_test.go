@@ -61,3 +61,23 @@ func TestImportRefusesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestTwinTownsRefuseControlCharacters checks that a twin-town row naming a
+// city with a control character is rejected at its line while the good
+// rows load, as twin-town files do.
+func TestTwinTownsRefuseControlCharacters(t *testing.T) {
+	st := mustStore(t)
+	for _, bad := range []string{"Dur\x00ban", "\x1b[2JDurban", "Dur\x7fban"} {
+		src := "city1,country1,city2,country2\nMaputo,Mozambique,Lisbon,Portugal\n" + bad + ",South Africa,Recife,Brazil\n"
+		rep, err := importer.Import(context.Background(), st, strings.NewReader(src), "twins.csv", importer.Options{Type: importer.TypeTwinTowns})
+		if err != nil {
+			t.Fatalf("%q: %v (%v)", bad, err, rep.Rejected)
+		}
+		if len(rep.Rejected) != 1 || rep.Rejected[0].Line != 3 || rep.Rejected[0].Code != importer.CodeBadName {
+			t.Errorf("%q: rejections %+v, want one bad-name at line 3", bad, rep.Rejected)
+		}
+		if !rep.Written {
+			t.Errorf("%q: the good row was not written", bad)
+		}
+	}
+}

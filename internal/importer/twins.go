@@ -178,7 +178,7 @@ func badPlaceName(name string) string {
 		switch {
 		case unicode.IsLetter(r):
 			letters++
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
 			return "contains control characters"
 		case strings.ContainsRune("<>{}[]|=#@\\", r):
 			return fmt.Sprintf("contains %q, which no place name has", r)
