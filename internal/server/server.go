@@ -1,7 +1,8 @@
 // Package server serves the c2c GraphQL API over HTTP: /graphql (POST and
 // GET), the explorer at / and GraphiQL at /graphiql (internal/explorer),
-// /export, /healthz, /readyz and /metrics, with API-key auth for mutations, depth, complexity, body-size and time limits, Prometheus
-// metrics and structured access logs.
+// /export, /healthz, /readyz and /metrics, with reader and editor roles
+// (API keys, read keys, JWTs), CORS, depth, complexity, body-size and time
+// limits, Prometheus metrics and structured access logs.
 package server
 
 import (
