@@ -40,11 +40,12 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	// cost lets the complexity limit refuse many in one request. Their
 	// items cost a tenth each, like a subgraph's.
 	tenth := func(child int, n *int, def int) int { return max(1, size(n, def)/10) * child }
-	c.Query.Paths = func(child int, _, _ string, _ *model.PathMode, k *int, _ *int, _ *bool, _ *model.ExchangeFilter) int {
-		return CostPaths + size(k, analysis.MaxK)*child
+	// Path searches: the weights are in pathcost.go.
+	c.Query.Paths = func(child int, _, _ string, mode *model.PathMode, k *int, maxHops *int, _ *bool, _ *model.ExchangeFilter) int {
+		return pathsComplexity(child, mode, k, maxHops)
 	}
-	c.Query.Reachable = func(child int, _ string, _ *model.ExchangeFilter, _ *bool, _ *int, first *int) int {
-		return CostPaths + tenth(child, first, 100)
+	c.Query.Reachable = func(child int, _ string, _ *model.ExchangeFilter, _ *bool, maxHops *int, first *int) int {
+		return reachableComplexity(child, maxHops, first)
 	}
 	c.Query.Timeline = func(child int, _ *model.ExchangeFilter, _ *model.TimelineDimension, _ *c2c.Definition) int {
 		return CostBreakdown + child

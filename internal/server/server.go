@@ -18,6 +18,7 @@ import (
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/explorer"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -113,7 +114,25 @@ type Config struct {
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
 	BatchWait time.Duration
+	// Graph is the in-process graph of the store; nil means every question
+	// asks the store. With it, graph questions answer from its snapshot,
+	// every response carries the snapshot's data version
+	// (extensions.version and the C2C-Version header), a mutation's
+	// response is sent once the graph has caught up with it, and a request
+	// with C2C-Min-Version waits for the graph to reach that version.
+	Graph *graphmem.Graph
+	// MaxStale is how old (graphmem.Graph.Age) the snapshot may grow while
+	// the store does not answer before graph questions answer UNAVAILABLE;
+	// 0 means no bound.
+	MaxStale time.Duration
+	// MinVersionWait bounds how long a request with C2C-Min-Version waits;
+	// 0 means DefaultMinVersionWait.
+	MinVersionWait time.Duration
 }
+
+// DefaultMinVersionWait is how long a request with C2C-Min-Version waits
+// for the in-process graph to reach it before it answers UNAVAILABLE.
+const DefaultMinVersionWait = 2 * time.Second
 
 func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
@@ -149,6 +168,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheTTL <= 0 {
 		c.CacheTTL = graph.DefaultCacheTTL
+	}
+	if c.MinVersionWait <= 0 {
+		c.MinVersionWait = DefaultMinVersionWait
 	}
 	return c
 }
@@ -191,9 +213,23 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		jwt:      cfg.JWT,
 		metrics:  newMetrics(cfg.Version),
 	}
+	if cfg.Graph != nil {
+		s.store = graphmem.NewStore(store, cfg.Graph, cfg.MaxStale)
+		s.metrics.registry.MustRegister(cfg.Graph.Collectors()...)
+	}
 	s.exports = make(chan struct{}, s.cfg.MaxExports)
 	s.handler = s.routes()
 	return s
+}
+
+// backing returns the store itself, under the in-process graph if there
+// is one: an export reads every field of every exchange it selects, which
+// the store gives in one query.
+func (s *Server) backing() c2c.Store {
+	if ms, ok := s.store.(*graphmem.Store); ok {
+		return ms.Store
+	}
+	return s.store
 }
 
 // Handler returns the server's HTTP handler.
@@ -231,11 +267,12 @@ const (
 // the dataloaders that graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
-		Store: s.store, Log: s.log,
+		Store: s.store, Log: s.log, Graph: s.cfg.Graph, MaxStale: s.cfg.MaxStale,
 		Cache:    analysis.NewCache(graph.DefaultCacheSize),
 		CacheTTL: s.cfg.CacheTTL, BatchWait: s.cfg.BatchWait, MaxEdges: s.cfg.MaxGraphEdges, MaxPairWork: s.cfg.MaxPairWork,
 	})
-	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs})
+	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs,
+		graph: s.cfg.Graph, minVersionWait: s.cfg.MinVersionWait, log: s.log})
 	queries := newWeightedCache(queryCacheEntries, queryCacheBytes, func(q string, _ *ast.QueryDocument) int { return len(q) })
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(s.cfg.MaxTokens)
