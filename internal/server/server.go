@@ -24,7 +24,9 @@ const (
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxDepth       = 12
-	DefaultMaxComplexity  = 5000
+	// DefaultMaxComplexity is graph.DefaultMaxComplexity, which the
+	// schema's weights are set against.
+	DefaultMaxComplexity = graph.DefaultMaxComplexity
 	// DefaultMaxBatch is the most operations one batched request (a JSON
 	// array body) may hold.
 	DefaultMaxBatch = 10
