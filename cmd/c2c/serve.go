@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -41,6 +40,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
 	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
 	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
+	var shut shutdownFlags
+	shut.register(fs, e.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -92,7 +93,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}
-	api := server.New(st, cfg, log).Handler()
+	apiServer := server.New(st, cfg, log)
+	defer drainOn(ctx, apiServer)()
+	api := apiServer.Handler()
 	handler.Store(&api)
 	log.Info("ready", "store", sf.kind)
 	if e.ready != nil {
@@ -104,13 +107,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	return shut.shutdown(log, srv, apiServer, *timeout)
 }
 
 // seedDemo loads the demo data when the store holds no actor at all.

@@ -29,8 +29,11 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 const readyzTimeout = 2 * time.Second
 
 // readyz answers 200 when the store answers a ping, 503 otherwise (the
-// cause is logged, not shown).
+// cause is logged, not shown) and from the moment the server drains.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.readyzDraining(w) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), readyzTimeout)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json")

@@ -7,6 +7,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -149,6 +150,8 @@ type Server struct {
 	keys    apiKeys
 	metrics *metrics
 	handler http.Handler
+	// draining is set by Drain: /readyz answers 503.
+	draining atomic.Bool
 }
 
 // New returns a server over store. log receives access logs and internal
