@@ -98,6 +98,9 @@ type Config struct {
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
 	BatchWait time.Duration
+	// FairShare bounds expensive operations and each client's requests
+	// (fairshare.go).
+	FairShare FairShare
 }
 
 func (c Config) withDefaults() Config {
@@ -150,6 +153,7 @@ type Server struct {
 	keys    apiKeys
 	metrics *metrics
 	handler http.Handler
+	fair    *fairness
 	// draining is set by Drain: /readyz answers 503.
 	draining atomic.Bool
 }
@@ -166,7 +170,9 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		log:     log,
 		keys:    newAPIKeys(cfg.APIKeys),
 		metrics: newMetrics(cfg.Version),
+		fair:    newFairness(cfg.FairShare),
 	}
+	s.fair.register(s.metrics.registry)
 	s.handler = s.routes()
 	return s
 }
@@ -179,13 +185,13 @@ func (s *Server) routes() http.Handler {
 	gql := s.graphQL()
 	// Every method reaches the transport, which answers the ones it does
 	// not serve with a coded 405.
-	mux.Handle("/graphql", s.limitBody(gql))
+	mux.Handle("/graphql", s.shareFairly(s.limitBody(gql)))
 	// The explorer's pages and GraphiQL, embedded and served offline.
 	pages := explorer.Handler()
 	mux.Handle("GET /{$}", pages)
 	mux.Handle("GET /assets/", pages)
 	mux.Handle("GET /graphiql", pages)
-	mux.HandleFunc("GET /export", s.export)
+	mux.Handle("GET /export", s.shareFairly(s.pooled(http.HandlerFunc(s.export))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
@@ -226,7 +232,10 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
+	srv.AroundOperations(s.poolOperations)
+	srv.AroundRootFields(s.serialiseExpensive)
 	srv.AroundResponses(s.observe)
+	srv.AroundResponses(s.noteRefusals)
 	return withHandler(srv)
 }
 
