@@ -42,6 +42,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
 	var shut shutdownFlags
 	shut.register(fs, e.getenv)
+	var fair fairFlags
+	fair.register(fs, e.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,6 +92,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		MaxBatch: *maxBatch, MaxTokens: *maxTokens, MaxFields: *maxFields, MaxAliases: *maxAliases,
 		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL, BatchWait: *batchWait,
 	}
+	cfg.FairShare = fair.FairShare
 	if len(cfg.APIKeys) == 0 {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}

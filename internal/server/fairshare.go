@@ -273,6 +273,7 @@ type fairInfo struct {
 	client  string
 	w       *retryWriter
 	refused atomic.Bool // an operation was answered without data
+	excused atomic.Bool // one was a persisted-query miss, which clients resend
 }
 
 // retryWriter adds Retry-After to the response when a refusal set it.
@@ -334,18 +335,26 @@ func (s *Server) shareFairly(next http.Handler) http.Handler {
 		rw := &retryWriter{ResponseWriter: w}
 		fi := &fairInfo{client: client, w: rw}
 		defer func() {
-			s.fair.done(client, fi.refused.Load() || (rw.status >= 400 && rw.status != http.StatusNotFound))
+			byStatus := !fi.excused.Load() && rw.status >= 400 && rw.status != http.StatusTooManyRequests
+			s.fair.done(client, fi.refused.Load() || byStatus)
 		}()
 		next.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), fairKey{}, fi)))
 	})
 }
 
 // noteRefusals is a response middleware: a response without data (a
-// request error) counts against its client's refusals.
+// request error) counts against its client's refusals, except a
+// persisted-query miss, the first step of the protocol for each new
+// document.
 func (s *Server) noteRefusals(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
-	if resp != nil && len(resp.Data) == 0 && len(resp.Errors) > 0 {
-		if fi, ok := ctx.Value(fairKey{}).(*fairInfo); ok {
+	if resp == nil || len(resp.Data) > 0 || len(resp.Errors) == 0 {
+		return resp
+	}
+	if fi, ok := ctx.Value(fairKey{}).(*fairInfo); ok {
+		if firstCode(resp.Errors) == CodePersistedQueryNotFound {
+			fi.excused.Store(true)
+		} else {
 			fi.refused.Store(true)
 		}
 	}

@@ -72,14 +72,15 @@ func clientFor() *http.Client {
 // A client over its share of the pool is refused at once with 503
 // UNAVAILABLE and Retry-After, while its cheap queries are answered.
 func TestPoolRefusesWithRetryAfter(t *testing.T) {
-	// A client's share: with a bucket of 10 ms of slot time, the second
-	// expensive query is refused until it refills.
-	ts := mustServer(t, mustStore(t, demo.Batch()), server.Config{FairShare: server.FairShare{ClientShare: 0.001, ClientBurst: 10 * time.Millisecond}})
+	// A client's share: with a bucket of a nanosecond of slot time, the
+	// second expensive query is refused until the debt of the first is
+	// paid back.
+	ts := mustServer(t, mustStore(t, demo.Batch()), server.Config{FairShare: server.FairShare{ClientShare: 0.001, ClientBurst: time.Nanosecond}})
 	q := body(`{ centrality(measure: BETWEENNESS) { value } }`)
 	cheap := body(`{ actors(first: 1) { totalCount } }`)
 	c := clientFor()
 	var refusedAt int
-	for i := range 20 {
+	for i := range 2 {
 		st, code, retry, err := post(context.Background(), c, ts.URL, "", q)
 		if err != nil {
 			t.Fatal(err)
@@ -92,8 +93,8 @@ func TestPoolRefusesWithRetryAfter(t *testing.T) {
 			break
 		}
 	}
-	if refusedAt == 0 {
-		t.Error("20 expensive queries in a row within a share of 1 ms per second")
+	if refusedAt != 2 {
+		t.Errorf("the second expensive query of a client in debt: refused %v", refusedAt == 2)
 	}
 	if _, code, _, _ := post(context.Background(), c, ts.URL, "", cheap); code != "" {
 		t.Errorf("a cheap query of a client over its expensive share: %s", code)
@@ -306,5 +307,36 @@ func TestFairShareUnderLoad(t *testing.T) {
 		normalClients, attackers, window, warmUp, report.String(), 100*median, codes)
 	if median < minShare {
 		t.Errorf("normal clients kept a median %.0f%% of their throughput, want at least %.0f%%", 100*median, 100*minShare)
+	}
+}
+
+// A client that keeps sending refused requests is refused before its
+// bodies are read, with 429 RATE_LIMITED and Retry-After; persisted-query
+// misses do not count, and other clients are not affected.
+func TestClientRefusals(t *testing.T) {
+	ts := mustServer(t, mustStore(t, demo.Batch()), server.Config{APIKeys: []string{"one", "two"}, FairShare: server.FairShare{ClientRefusals: 0.5, ClientRefusalBurst: 3}})
+	c := clientFor()
+	for i := range 6 {
+		miss := fmt.Sprintf(`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"%064x"}}}`, i)
+		if _, code, _, _ := post(context.Background(), c, ts.URL, "one", miss); code != server.CodePersistedQueryNotFound {
+			t.Fatalf("persisted-query miss %d: %s", i, code)
+		}
+	}
+	bad := body(`{ nosuchfield }`)
+	for i := range 3 {
+		if _, code, _, _ := post(context.Background(), c, ts.URL, "one", bad); code != "GRAPHQL_VALIDATION_FAILED" {
+			t.Fatalf("refused request %d: %s", i, code)
+		}
+	}
+	start := time.Now()
+	st, code, retry, err := post(context.Background(), c, ts.URL, "one", body(`{ __typename }`))
+	if err != nil || st != http.StatusTooManyRequests || code != server.CodeRateLimited || retry == "" {
+		t.Errorf("after the burst of refusals: %d %s Retry-After %q %v; want 429 %s with Retry-After", st, code, retry, err, server.CodeRateLimited)
+	}
+	if held := time.Since(start); held < 500*time.Millisecond {
+		t.Errorf("the refusal came after %v: want it held back", held)
+	}
+	if _, code, _, _ := post(context.Background(), c, ts.URL, "two", body(`{ __typename }`)); code != "" {
+		t.Errorf("another client: %s", code)
 	}
 }
