@@ -91,10 +91,11 @@ func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeF
 }
 
 // run calls f and returns its result, or the context's error as soon as
-// the request's deadline passes or it is cancelled. The all-pairs
-// centralities are given the context and stop soon after; the other
-// analyses run to their end in the background, and the size limits
-// (MaxEdges, MaxPairWork) bound how long that can be.
+// the request's deadline passes or it is cancelled. The centralities,
+// communities, components, timelines, pair spans and South-South shares
+// are given the context (their *Context functions) and stop soon after;
+// what does not watch it runs to its end in the background, and the size
+// limits (MaxEdges, MaxPairWork) bound how long that can be.
 func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	type result struct {
 		v   T

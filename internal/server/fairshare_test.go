@@ -153,19 +153,23 @@ func attackRequests(hub, other string) []string {
 // searches) against a real server on loopback, alone and then beside two
 // clients that send the expensive requests of issue 11 back to back, and
 // checks that the normal clients keep at least 80 % of their throughput.
-// Each attempt measures both phases one after the other, so a busy moment
-// of a shared machine weighs on both; the median ratio of seven attempts
-// is held to the bound.
+// The phases alternate, alone, attacked, alone, …, and each attacked phase
+// is compared with the mean of the two alone phases around it, so that a
+// busy moment or a drift of a shared machine weighs on both sides; the
+// median ratio of nine attempts is held to the bound.
 // The figures are printed (go test -v).
 func TestFairShareUnderLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a load test of about 30 s")
+		t.Skip("a load test of about 40 s")
+	}
+	if raceEnabled {
+		t.Skip("a throughput measurement: the race detector slows the server too much (make test runs it without)")
 	}
 	const (
 		normalClients = 32
 		attackers     = 2
-		attempts      = 7
-		window        = 1500 * time.Millisecond
+		attempts      = 9
+		window        = time.Second
 		warmUp        = 500 * time.Millisecond
 		minShare      = 0.80
 	)
@@ -288,17 +292,23 @@ func TestFairShareUnderLoad(t *testing.T) {
 		idle()
 	}
 	var report bytes.Buffer
-	fmt.Fprintf(&report, "%-8s %14s %14s %8s %8s\n", "attempt", "alone req/s", "attacked req/s", "kept", "failed")
+	fmt.Fprintf(&report, "%-8s %14s %14s %8s\n", "attempt", "alone req/s", "attacked req/s", "kept")
 	ratios := make([]float64, 0, attempts)
+	var failures int64
+	before, f := phase(false)
+	failures += f
 	for a := range attempts {
-		alone, f1 := phase(false)
-		attacked, f2 := phase(true)
+		attacked, f1 := phase(true)
+		after, f2 := phase(false)
+		failures += f1 + f2
+		alone := (before + after) / 2
 		ratio := attacked / alone
 		ratios = append(ratios, ratio)
-		fmt.Fprintf(&report, "%-8d %14.0f %14.0f %7.0f%% %8d\n", a+1, alone, attacked, 100*ratio, f1+f2)
-		if f1+f2 > 0 {
-			t.Errorf("attempt %d: %d normal requests failed", a+1, f1+f2)
-		}
+		fmt.Fprintf(&report, "%-8d %14.0f %14.0f %7.0f%%\n", a+1, alone, attacked, 100*ratio)
+		before = after
+	}
+	if failures > 0 {
+		t.Errorf("%d normal requests failed", failures)
 	}
 	slices.Sort(ratios)
 	median := ratios[len(ratios)/2]
