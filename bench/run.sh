@@ -96,7 +96,7 @@ serve() {
 	local name="$1" port="$2"
 	shift 2
 	"$work/bin/c2c" serve --addr "127.0.0.1:$port" --demo=false --debug --api-keys "$api_key" \
-		--log-level warn --client-share -1 --client-expensive-slots 1000 --client-concurrency -1 "$@" >"$work/logs/$name.log" 2>&1 &
+		--log-level warn --client-share 0 --client-expensive-slots 1000 --client-concurrency -1 "$@" >"$work/logs/$name.log" 2>&1 &
 	pids+=($!)
 	echo $! >"$work/$name.pid"
 }

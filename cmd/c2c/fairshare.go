@@ -23,7 +23,7 @@ func (ff *fairFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&f.ClientSlots, "client-expensive-slots", envInt(getenv, "C2C_CLIENT_EXPENSIVE_SLOTS", 0),
 		"slots one client holds at once; 0: half the slots, at least 1 [C2C_CLIENT_EXPENSIVE_SLOTS]")
 	fs.Float64Var(&f.ClientShare, "client-share", envFloat(getenv, "C2C_CLIENT_SHARE", server.DefaultClientShare),
-		"slot-seconds per second one client may use over time (a bucket of -client-share-burst); over it, UNAVAILABLE with Retry-After; -1: no bucket [C2C_CLIENT_SHARE]")
+		"slot-seconds per second one client may use over time (a bucket of -client-share-burst); over it, UNAVAILABLE with Retry-After; 0: no bucket [C2C_CLIENT_SHARE]")
 	fs.DurationVar(&f.ClientBurst, "client-share-burst", envDuration(getenv, "C2C_CLIENT_SHARE_BURST", server.DefaultClientBurst),
 		"slot time a client's bucket holds [C2C_CLIENT_SHARE_BURST]")
 	fs.Float64Var(&f.ClientRate, "client-rate", envFloat(getenv, "C2C_CLIENT_RATE", 0),

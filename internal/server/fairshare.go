@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -48,14 +49,16 @@ type FairShare struct {
 	// Wait bounds the wait for a slot (UNAVAILABLE and Retry-After after
 	// it); 0 means DefaultPoolWait.
 	Wait time.Duration
-	// ClientSlots is how many slots one client holds at once (its other
-	// expensive operations queue); 0 means half the slots, at least 1.
+	// ClientSlots is how many slots one client holds at once (up to four
+	// times as many of its expensive operations queue, within Queue); 0
+	// means half the slots, at least 1.
 	ClientSlots int
 	// ClientShare is the slot time (seconds holding a slot per second) a
 	// client may use over time, its bucket holding ClientBurst: a client
 	// whose bucket is empty is refused with UNAVAILABLE and a Retry-After
-	// saying when it will have refilled. 0 means DefaultClientShare, a
-	// negative value no bucket.
+	// saying when it will have refilled. 0 or a negative value means no
+	// bucket; c2c serve defaults to DefaultClientShare (tests and the
+	// explorer's send many analyses from one address).
 	ClientShare float64
 	// ClientBurst is the size of a client's bucket of slot time; 0 means
 	// DefaultClientBurst.
@@ -90,8 +93,9 @@ type FairShare struct {
 // Defaults of FairShare.
 const (
 	DefaultPoolWait = 5 * time.Second
-	// DefaultClientShare is a tenth of a slot: two clients sending only
-	// expensive operations use a fifth of one slot between them.
+	// DefaultClientShare, c2c serve's default, is a tenth of a slot: two
+	// clients sending only expensive operations use a fifth of one slot
+	// between them.
 	DefaultClientShare = 0.1
 	// DefaultClientBurst lets a client start with two seconds of slot
 	// time. An operation is admitted while the bucket is not empty, so a
@@ -119,9 +123,6 @@ func (f FairShare) withDefaults() FairShare {
 	}
 	if f.ClientSlots <= 0 {
 		f.ClientSlots = max(1, f.Slots/2)
-	}
-	if f.ClientShare == 0 {
-		f.ClientShare = DefaultClientShare
 	}
 	if f.ClientBurst <= 0 {
 		f.ClientBurst = DefaultClientBurst
@@ -365,7 +366,8 @@ func (s *Server) noteRefusals(ctx context.Context, next graphql.ResponseHandler)
 // Retry-After for the response.
 func unavailable(ctx context.Context, err error) *gqlerror.Error {
 	e := &gqlerror.Error{Message: err.Error(), Extensions: map[string]any{"code": c2c.KindUnavailable.String()}}
-	if b, ok := err.(*busyError); ok {
+	var b *busyError
+	if errors.As(err, &b) {
 		e.Extensions["retryAfter"] = b.retrySeconds()
 		if fi, ok := ctx.Value(fairKey{}).(*fairInfo); ok {
 			fi.w.retryAfter = b.retrySeconds()
@@ -449,7 +451,8 @@ func (s *Server) pooled(next http.Handler) http.Handler {
 		release, err := s.fair.pool.acquire(r.Context(), client)
 		if err != nil {
 			e := unavailable(r.Context(), err)
-			if b, ok := err.(*busyError); ok {
+			var b *busyError
+			if errors.As(err, &b) {
 				w.Header().Set("Retry-After", strconv.Itoa(b.retrySeconds()))
 			}
 			writeCoded(w, http.StatusServiceUnavailable, c2c.KindUnavailable.String(), e.Message)

@@ -180,7 +180,7 @@ func TestFairShareUnderLoad(t *testing.T) {
 	}
 	st := mustStore(t, b)
 	// The defaults of c2c serve.
-	fair := server.FairShare{ClientRefusals: server.DefaultClientRefusals}
+	fair := server.FairShare{ClientRefusals: server.DefaultClientRefusals, ClientShare: server.DefaultClientShare}
 	ts := httptest.NewServer(server.New(st, server.Config{APIKeys: keys, FairShare: fair}, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer ts.Close()
 	hubs := g.Hubs(2)

@@ -28,6 +28,10 @@ type pool struct {
 	clients map[string]*clientUse
 }
 
+// clientQueue is how many operations a client may have waiting per slot it
+// may hold.
+const clientQueue = 4
+
 // maxTrackedClients is the number of clients the pool tracks before it
 // drops the idle ones with full buckets.
 const maxTrackedClients = 4096
@@ -102,7 +106,7 @@ func (p *pool) acquire(ctx context.Context, client string) (release func(), err 
 		p.mu.Unlock()
 		return p.releaser(client, now), nil
 	}
-	if len(p.waiters) >= p.queue || c.waiting >= p.clientSlots {
+	if len(p.waiters) >= p.queue || c.waiting >= clientQueue*p.clientSlots {
 		p.mu.Unlock()
 		return nil, &busyError{msg: "the server is busy with expensive operations (graph analyses, ego networks, exports): try again shortly", retryAfter: time.Second}
 	}

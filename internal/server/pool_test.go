@@ -19,8 +19,8 @@ func TestPoolBoundsAndQueues(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Both slots taken: c waits; a's second operation waits too (a holds
-	// its one slot); a's third is refused (a client queues at most its own
-	// bound), and so is anything once the queue of two is full.
+	// its one slot); then the queue of two is full and a's third and d's
+	// first are refused.
 	granted := make(chan string, 4)
 	wait := func(client string) {
 		rel, err := p.acquire(ctx, client)
