@@ -49,7 +49,7 @@ clients-deps: $(CLIENTS)/node_modules/.package-lock.json
 
 $(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error; \
+		cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error --prefer-offline --fetch-timeout=60000 --fetch-retries=4; \
 	elif [ -n "$$CI" ]; then \
 		echo "npm not found: CI needs Node.js 20+ with npm for the GraphQL client tests" >&2; exit 1; \
 	else \
@@ -75,7 +75,7 @@ test-go:
 explorer-deps: $(EXPLORER_WEB)/node_modules/.c2c-installed
 
 $(EXPLORER_WEB)/node_modules/.c2c-installed: $(EXPLORER_WEB)/package-lock.json
-	cd $(EXPLORER_WEB) && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
+	cd $(EXPLORER_WEB) && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --fetch-timeout=60000 --fetch-retries=4
 	touch $@
 
 # explorer rebuilds internal/explorer/dist (commit the result); make test
