@@ -17,12 +17,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
+	gqlgraph "github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -382,14 +384,44 @@ func unavailable(ctx context.Context, err error) *gqlerror.Error {
 // root fields.
 type serialKey struct{}
 
+// poolExtension is the operation interceptor of the pool
+// (poolOperations), with the executable schema it weighs operations by,
+// as the complexity limit does.
+type poolExtension struct {
+	s  *Server
+	es graphql.ExecutableSchema
+}
+
+var (
+	_ graphql.HandlerExtension     = (*poolExtension)(nil)
+	_ graphql.OperationInterceptor = (*poolExtension)(nil)
+)
+
+// InterceptOperation implements graphql.OperationInterceptor.
+func (p *poolExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return p.s.poolOperations(ctx, p.es, next)
+}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*poolExtension) ExtensionName() string { return "ExpensivePool" }
+
+// Validate implements graphql.HandlerExtension.
+func (p *poolExtension) Validate(es graphql.ExecutableSchema) error {
+	p.es = es
+	return nil
+}
+
 // poolOperations is an operation middleware: a query that selects an
-// expensive field at its root waits for a slot of the pool and holds it
-// while it runs; its expensive root fields, which gqlgen would run at
-// once, run one after another (serialiseExpensive), so that one operation
-// costs the server one slot however many aliases it has.
-func (s *Server) poolOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// expensive field at its root and costs at least graph.CostScan (a small
+// ego network, such as the explorer's expansions of depth 1, does not)
+// waits for a slot of the pool and holds it while it runs; its expensive
+// root fields, which gqlgen would run at once, run one after another
+// (serialiseExpensive), so that one operation costs the server one slot
+// however many aliases it has.
+func (s *Server) poolOperations(ctx context.Context, es graphql.ExecutableSchema, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
-	if s.fair.pool == nil || oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectsExpensive(oc) {
+	if s.fair.pool == nil || oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectsExpensive(oc) ||
+		complexity.Calculate(ctx, es, oc.Operation, oc.Variables) < gqlgraph.CostScan {
 		return next(ctx)
 	}
 	client := "unknown"

@@ -208,8 +208,9 @@ const (
 // graphQL builds the gqlgen handler: our one HTTP transport (no
 // websockets), introspection, persisted queries, the document limits
 // (before validation), the complexity limit, and the operation
-// middlewares, outermost first: round-trip counting, metrics, auth, then
-// the dataloaders that graph.NewServer installs.
+// middlewares, outermost first: round-trip counting, metrics, auth, the
+// pool of expensive operations (fairshare.go), then the dataloaders that
+// graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
 		Store: s.store, Log: s.log,
@@ -232,7 +233,7 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
-	srv.AroundOperations(s.poolOperations)
+	srv.Use(&poolExtension{s: s})
 	srv.AroundRootFields(s.serialiseExpensive)
 	srv.AroundResponses(s.observe)
 	srv.AroundResponses(s.noteRefusals)
