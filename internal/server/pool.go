@@ -113,6 +113,9 @@ func (p *pool) acquire(ctx context.Context, client string) (release func(), err 
 	w := &waiter{client: client, ready: make(chan struct{})}
 	p.waiters = append(p.waiters, w)
 	c.waiting++
+	// A slot may be free while the waiters ahead are clients at their own
+	// bound.
+	p.dispatch()
 	p.mu.Unlock()
 
 	timer := time.NewTimer(p.wait)

@@ -114,3 +114,27 @@ func waitFor(t *testing.T, p *pool, n int) {
 	}
 	t.Fatalf("%d operations did not come to wait", n)
 }
+
+// A free slot goes to a client under its bound even when the waiters ahead
+// of it are clients at theirs.
+func TestPoolSkipsClientsAtTheirBound(t *testing.T) {
+	ctx := context.Background()
+	p := newPool(2, 1, 4, time.Second, 0, time.Second)
+	relA, _ := p.acquire(ctx, "a")
+	done := make(chan struct{})
+	go func() { // a's second waits: a is at its bound
+		rel, err := p.acquire(ctx, "a")
+		if err == nil {
+			rel()
+		}
+		close(done)
+	}()
+	waitFor(t, p, 1)
+	relB, err := p.acquire(ctx, "b")
+	if err != nil {
+		t.Fatalf("b with a slot free: %v", err)
+	}
+	relB()
+	relA()
+	<-done
+}
