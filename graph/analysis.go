@@ -95,14 +95,22 @@ func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeF
 // communities, components, timelines, pair spans and South-South shares
 // are given the context (their *Context functions) and stop soon after;
 // what does not watch it runs to its end in the background, and the size
-// limits (MaxEdges, MaxPairWork) bound how long that can be.
+// limits (MaxEdges, MaxPairWork) bound how long that can be; WithWork
+// counts it.
 func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
 	}
 	done := make(chan result, 1)
+	wg := workOf(ctx)
+	if wg != nil {
+		wg.Add(1)
+	}
 	go func() {
+		if wg != nil {
+			defer wg.Done()
+		}
 		v, err := f()
 		done <- result{v, err}
 	}()

@@ -432,10 +432,18 @@ func (s *Server) poolOperations(ctx context.Context, es graphql.ExecutableSchema
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{unavailable(ctx, err)}})
 	}
-	ctx = context.WithValue(ctx, serialKey{}, make(chan struct{}, 1))
+	// The slot is held until the analyses the operation started have
+	// ended, even those that go on in the background after it timed out.
+	var work sync.WaitGroup
+	ctx = gqlgraph.WithWork(context.WithValue(ctx, serialKey{}, make(chan struct{}, 1)), &work)
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
-		defer release()
+		defer func() {
+			go func() {
+				work.Wait()
+				release()
+			}()
+		}()
 		return h(ctx)
 	}
 }
