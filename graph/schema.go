@@ -183,7 +183,8 @@ func size(n *int, def int) int {
 }
 
 // NewServer returns a gqlgen server over r with the error presenter, the
-// panic recovery and the per-request dataloaders installed, and sets
+// panic recovery, the per-request dataloaders and the mutation
+// transactions installed, and sets
 // r.Cache when it is nil. It has no transports and no limits: the caller
 // adds those.
 func NewServer(r *Resolver) *handler.Server {
@@ -194,5 +195,7 @@ func NewServer(r *Resolver) *handler.Server {
 	srv.SetErrorPresenter(ErrorPresenter(r.log()))
 	srv.SetRecoverFunc(Recover(r.log()))
 	srv.AroundOperations(r.AroundOperations)
+	srv.AroundResponses(r.AroundMutations)
+	srv.AroundRootFields(r.AroundMutationFields)
 	return srv
 }

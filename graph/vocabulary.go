@@ -24,6 +24,11 @@ type vocabCache struct {
 // vocabulary returns the theme vocabulary by id, from the cache when it is
 // younger than the TTL and fresh is false.
 func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.Theme, error) {
+	if inMutationTx(ctx) {
+		// Inside a mutation transaction the vocabulary may hold themes
+		// not committed yet: read it for this request alone.
+		return r.readVocabulary(ctx)
+	}
 	c := &r.vocab
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -31,6 +36,16 @@ func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.T
 		return c.themes, nil
 	}
 	at := r.now()
+	m, err := r.readVocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.themes, c.at = m, at
+	return m, nil
+}
+
+// readVocabulary reads the theme vocabulary from the store, by id.
+func (r *Resolver) readVocabulary(ctx context.Context) (map[string]c2c.Theme, error) {
 	ts, err := r.Store.Vocabulary(ctx)
 	if err != nil {
 		return nil, err
@@ -39,7 +54,6 @@ func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.T
 	for _, t := range ts {
 		m[t.ID] = t
 	}
-	c.themes, c.at = m, at
 	return m, nil
 }
 

@@ -3363,6 +3363,12 @@ type Query {
 
 """
 Writes. Every mutation needs an API key: Authorization: Bearer <key>.
+
+A request's root fields run in order inside one store transaction: they
+commit together after the last one, as one data version, or not at all.
+When a field fails, the request is rolled back: the fields after it do not
+run, data is null and the error's path names the failing field. A field and
+its payload see what the fields before it wrote.
 """
 type Mutation {
   "Stores a new actor. CONFLICT if the id is taken."

@@ -14,7 +14,24 @@ import "context"
 //
 // Batch readers (…ByIDs, …ByActors) exist for per-request dataloaders: one
 // call, one round trip, whatever the number of ids.
+//
+// Every write transaction bumps the store's data version and appends the
+// ids it touched to the change log (ChangeLog), in that transaction. A
+// transaction that writes nothing (an import whose every item is
+// unchanged, a failed write) bumps nothing. Write groups several writes
+// into one transaction.
 type Store interface {
+	ChangeLog
+
+	// Write runs fn in one write transaction: the store's writes called
+	// with the context fn receives join it, its reads see what it wrote so
+	// far, and it commits once when fn returns nil, producing one change
+	// and one data version. It rolls back and returns the error when fn
+	// returns one, or when any write inside it failed even if fn ignored
+	// that error. A Write inside a Write joins the outer one. The context
+	// must not be used after Write returns.
+	Write(ctx context.Context, fn func(ctx context.Context) error) error
+
 	// ActorsByIDs returns the actors with the given ids, in the same order;
 	// a missing id yields nil at its position.
 	ActorsByIDs(ctx context.Context, ids []string) ([]*Actor, error)

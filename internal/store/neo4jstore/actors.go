@@ -207,7 +207,7 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 	if err := a.Validate(""); err != nil {
 		return nil, err
 	}
-	_, err := s.write(ctx, "create actor", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "create actor", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, actorExists, map[string]any{"id": a.ID})
 		if err != nil {
 			return nil, err
@@ -218,6 +218,7 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 		if err := checkRegion(ctx, tx, "regionId", a.RegionID); err != nil {
 			return nil, err
 		}
+		tx.changes.Actors(a.ID)
 		_, err = run(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(&a)}})
 		return nil, err
 	})
@@ -250,7 +251,7 @@ func checkRegion(ctx context.Context, tx neo4j.ManagedTransaction, field, id str
 // UpdateActor applies p to the actor with id: KindNotFound if there is none,
 // KindInvalid if the result breaks a rule or RegionID names no Region.
 func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*c2c.Actor, error) {
-	out, err := s.write(ctx, "update actor", func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.write(ctx, "update actor", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, readActor, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -269,6 +270,7 @@ func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*
 				return nil, err
 			}
 		}
+		tx.changes.Actors(a.ID)
 		if _, err := run(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(a)}}); err != nil {
 			return nil, err
 		}
@@ -292,8 +294,16 @@ RETURN COUNT { (a)-[:EXCHANGE]-() } AS exchanges,
 WHERE $id IN x.facilitators
 WITH x, [f IN x.facilitators WHERE f <> $id] AS rest
 SET x.facilitators = CASE WHEN size(rest) = 0 THEN null ELSE rest END
-RETURN count(x)`
-	deleteActor = `MATCH (a:Actor {id: $id}) DETACH DELETE a`
+RETURN collect(x.id)`
+	// deleteActor returns the ids of what goes with the actor, for the
+	// change log: its exchanges and memberships, and the cities that lay
+	// in it.
+	deleteActor = `MATCH (a:Actor {id: $id})
+WITH a, [(a)-[x:EXCHANGE]-() | x.id] AS exchanges,
+     [(a)-[m:MEMBER_OF]-() | m.id] AS memberships,
+     [(c)-[:IN_REGION]->(a) | c.id] AS cities
+DETACH DELETE a
+RETURN exchanges, memberships, cities`
 )
 
 // DeleteActor removes the actor: KindNotFound if there is none,
@@ -301,7 +311,7 @@ RETURN count(x)`
 // exchanges and memberships go too, its cities lose their region and
 // exchanges drop it from their facilitators.
 func (s *Store) DeleteActor(ctx context.Context, id string, cascade bool) (*c2c.DeleteResult, error) {
-	out, err := s.write(ctx, "delete actor", func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.write(ctx, "delete actor", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, actorEdges, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -330,12 +340,22 @@ func (s *Store) DeleteActor(ctx context.Context, id string, cascade bool) (*c2c.
 			return nil, c2c.Conflict("actor %q still has %s; delete them first or cascade", id, strings.Join(what, ", "))
 		}
 		if res.FacilitatorsPruned > 0 {
-			if _, err := run(ctx, tx, pruneFacilitator, map[string]any{"id": id}); err != nil {
+			recs, err := run(ctx, tx, pruneFacilitator, map[string]any{"id": id})
+			if err != nil {
 				return nil, err
 			}
+			tx.changes.Exchanges(idList(recs[0].Values[0])...)
 		}
-		if _, err := run(ctx, tx, deleteActor, map[string]any{"id": id}); err != nil {
+		recs, err = run(ctx, tx, deleteActor, map[string]any{"id": id})
+		if err != nil {
 			return nil, err
+		}
+		tx.changes.Actors(id)
+		if len(recs) > 0 {
+			v := recs[0].Values
+			tx.changes.Exchanges(idList(v[0])...)
+			tx.changes.Memberships(idList(v[1])...)
+			tx.changes.Actors(idList(v[2])...)
 		}
 		return res, nil
 	})

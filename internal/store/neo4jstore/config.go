@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/changeset"
 )
 
 // Config says how to reach Neo4j and how long to wait for it.
@@ -31,6 +32,10 @@ type Config struct {
 	// MaxRetryTime bounds the driver's retries of a transaction on transient
 	// errors (default 5s).
 	MaxRetryTime time.Duration
+	// ChangeLogSize is how many change entries the store keeps (default
+	// changeset.DefaultLogSize); a reader further behind gets
+	// c2c.ErrChangesPruned and reloads in full.
+	ChangeLogSize int
 }
 
 // Defaults for the zero fields of Config.
@@ -81,6 +86,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = DefaultConnectTimeout
+	}
+	if c.ChangeLogSize <= 0 {
+		c.ChangeLogSize = changeset.DefaultLogSize
 	}
 	if c.TxTimeout <= 0 {
 		c.TxTimeout = DefaultTxTimeout

@@ -368,7 +368,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 	if err := x.Validate(""); err != nil {
 		return nil, err
 	}
-	_, err := s.write(ctx, "create exchange", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "create exchange", func(tx *wtx) (any, error) {
 		taken, err := checkExchangeRefs(ctx, tx, &x)
 		if err != nil {
 			return nil, err
@@ -376,6 +376,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		if taken {
 			return nil, c2c.Conflict("exchange %q already exists", x.ID)
 		}
+		tx.changes.Exchanges(x.ID)
 		_, err = run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(&x)}})
 		return nil, err
 	})
@@ -389,7 +390,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 // UpdateExchange applies p: KindNotFound if there is no such exchange,
 // KindInvalid as for CreateExchange.
 func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePatch) (*c2c.Exchange, error) {
-	out, err := s.write(ctx, "update exchange", func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.write(ctx, "update exchange", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, readExchange, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -406,6 +407,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		if _, err := checkExchangeRefs(ctx, tx, x); err != nil {
 			return nil, err
 		}
+		tx.changes.Exchanges(x.ID)
 		if _, err := run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(x)}}); err != nil {
 			return nil, err
 		}
@@ -419,7 +421,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 
 // DeleteExchange removes the exchange; KindNotFound if there is none.
 func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete exchange", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, deleteExchange, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -427,6 +429,7 @@ func (s *Store) DeleteExchange(ctx context.Context, id string) error {
 		if recs[0].Values[0].(int64) == 0 {
 			return nil, c2c.NotFound("exchange", id)
 		}
+		tx.changes.Exchanges(id)
 		return nil, nil
 	})
 	return err

@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/changeset"
 )
 
 // importChunk is the number of rows one UNWIND statement carries.
@@ -124,8 +125,8 @@ func (s *Store) Import(ctx context.Context, b c2c.Batch) (*c2c.ImportResult, err
 	if len(es) > 0 {
 		return nil, capErrors(es).Err()
 	}
-	out, err := s.writeWithTimeout(ctx, "import", importTxTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
-		imp := &importer{ctx: ctx, tx: tx}
+	out, err := s.writeWithTimeout(ctx, "import", importTxTimeout, func(tx *wtx) (any, error) {
+		imp := &importer{ctx: ctx, tx: tx, changes: &tx.changes}
 		return imp.run(themes, actors, exchanges, memberships)
 	})
 	if err != nil {
@@ -147,6 +148,8 @@ type importer struct {
 	ctx context.Context
 	tx  neo4j.ManagedTransaction
 	res c2c.ImportResult
+	// changes receives the ids of the items written.
+	changes *changeset.Set
 }
 
 // count classifies one item against what the database (or an earlier item
@@ -269,9 +272,11 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 	// Apply items in order to the state, counting and checking.
 	var es c2c.Errors
 	themeRows, themeSeen := []any{}, map[string]bool{}
+	themesChanged := false
 	for _, t := range themes {
 		label, existed := themeLabel[t.ID]
 		imp.count(existed, label == t.Label)
+		themesChanged = themesChanged || !existed || label != t.Label
 		themeLabel[t.ID] = t.Label
 		themeSeen[t.ID] = true
 	}
@@ -372,6 +377,16 @@ func (imp *importer) run(themes []c2c.Theme, actors []c2c.Actor, exchanges []c2c
 	}
 
 	// Write what changed, nodes before relationships.
+	if themesChanged {
+		imp.changes.Themes()
+	}
+	imp.changes.Actors(sortedKeys(writeActors)...)
+	for _, i := range sortedIndexes(writeExchanges) {
+		imp.changes.Exchanges(exchanges[i].ID)
+	}
+	for _, i := range sortedIndexes(writeMemberships) {
+		imp.changes.Memberships(memberships[i].ID)
+	}
 	if err := imp.exec(upsertThemes, themeRows); err != nil {
 		return nil, err
 	}

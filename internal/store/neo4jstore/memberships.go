@@ -124,7 +124,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 	if err := m.Validate(""); err != nil {
 		return nil, err
 	}
-	_, err := s.write(ctx, "create membership", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "create membership", func(tx *wtx) (any, error) {
 		taken, err := checkMembershipRefs(ctx, tx, &m)
 		if err != nil {
 			return nil, err
@@ -132,6 +132,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 		if taken {
 			return nil, c2c.Conflict("membership %q already exists", m.ID)
 		}
+		tx.changes.Memberships(m.ID)
 		_, err = run(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(&m)}})
 		return nil, err
 	})
@@ -145,7 +146,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 // UpdateMembership applies p; KindNotFound if there is no such membership,
 // KindInvalid if the result breaks a rule.
 func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.MembershipPatch) (*c2c.Membership, error) {
-	out, err := s.write(ctx, "update membership", func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.write(ctx, "update membership", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, readMembership, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -159,6 +160,7 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 		if err := m.Validate(""); err != nil {
 			return nil, err
 		}
+		tx.changes.Memberships(m.ID)
 		if _, err := run(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(m)}}); err != nil {
 			return nil, err
 		}
@@ -172,7 +174,7 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 
 // DeleteMembership removes the membership; KindNotFound if there is none.
 func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete membership", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "delete membership", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, deleteMembership, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -180,6 +182,7 @@ func (s *Store) DeleteMembership(ctx context.Context, id string) error {
 		if recs[0].Values[0].(int64) == 0 {
 			return nil, c2c.NotFound("membership", id)
 		}
+		tx.changes.Memberships(id)
 		return nil, nil
 	})
 	return err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -56,6 +54,14 @@ var migrations = []migration{
 		version: 3,
 		name:    "default theme vocabulary",
 		data:    []string{mergeDefaultThemes},
+	},
+	{
+		version: 4,
+		name:    "data version and change log",
+		schema: []string{
+			`CREATE CONSTRAINT c2c_meta_id IF NOT EXISTS FOR (m:C2CMeta) REQUIRE m.id IS UNIQUE`,
+			`CREATE CONSTRAINT c2c_change_version IF NOT EXISTS FOR (c:C2CChange) REQUIRE c.version IS UNIQUE`,
+		},
 	},
 }
 
@@ -115,7 +121,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 		}
 		for _, stmt := range m.data {
-			if err := s.exec(ctx, "migrate: data", stmt, defaultThemeParams()); err != nil {
+			// The default themes land before the change log exists; a
+			// data migration after it may rewrite anything, so it moves
+			// the floor of the log and readers reload in full.
+			if err := s.execData(ctx, stmt, defaultThemeParams(), m.version > changeLogMigration); err != nil {
 				return fmt.Errorf("migrate %d: %w", m.version, err)
 			}
 		}
@@ -127,9 +136,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// execData runs one data statement of a migration in its own write
+// transaction, recording a reset of the change log when reset is set.
+func (s *Store) execData(ctx context.Context, stmt string, params map[string]any, reset bool) error {
+	_, err := s.write(ctx, "migrate: data", func(tx *wtx) (any, error) {
+		if reset {
+			tx.changes.Reset()
+		}
+		_, err := run(ctx, tx, stmt, params)
+		return nil, err
+	})
+	return err
+}
+
 // exec runs one statement in its own write transaction.
 func (s *Store) exec(ctx context.Context, step, stmt string, params map[string]any) error {
-	_, err := s.write(ctx, step, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, step, func(tx *wtx) (any, error) {
 		_, err := run(ctx, tx, stmt, params)
 		return nil, err
 	})

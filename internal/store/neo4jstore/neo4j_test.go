@@ -303,6 +303,12 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	add("Import: actor nodes", importActorNodes, rows, "NodeUniqueIndexSeek")
 	add("Import: actor regions", importActorRegions, rows, "NodeUniqueIndexSeek")
 	add("Search", searchActors, map[string]any{"q": "sao", "limit": int64(10)}, "NodeIndexContainsScan")
+	// The change log: the poll of the version is one seek of the meta
+	// node; the changes after a version and the pruning are range seeks.
+	add("DataVersion", dataVersionQuery, nil, "NodeUniqueIndexSeek")
+	add("ChangesSince", changesSinceQuery, map[string]any{"since": int64(3), "limit": int64(10)}, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
+	add("Append a change", appendChangeQuery, map[string]any{"reset": false, "keep": int64(10000), "actors": []any{"a"},
+		"exchanges": []any{}, "memberships": []any{}, "themes": false}, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
 
 	a, p := actorParams(c2c.ActorFilter{Countries: []string{"BR", "ZA"}})
 	add("Actors by country", a+actorWhere+actorsNameAsc, p, "NodeIndexSeek")

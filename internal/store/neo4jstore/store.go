@@ -13,12 +13,14 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/changeset"
 )
 
 // storeName labels this store's round trips.
@@ -139,6 +141,17 @@ func (s *Store) Close() error {
 // while ctx lasts; the session carries the shared bookmark manager, so a
 // read still sees the writes this process acknowledged.
 func (s *Store) read(ctx context.Context, step, query string, params map[string]any) ([]*neo4j.Record, error) {
+	if w := s.current(ctx); w != nil {
+		// Inside a transaction opened by Write: read there, so the reads
+		// see its writes.
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		recs, err := run(ctx, w.tx, query, params)
+		if err != nil {
+			return nil, s.fail(step, err)
+		}
+		return recs, nil
+	}
 	c2c.CountRoundTrip(ctx, storeName)
 	began := time.Now()
 	delay := 10 * time.Millisecond
@@ -184,18 +197,119 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	return res.Collect(ctx)
 }
 
+// wtx is a write transaction and what it touched: every write records its
+// ids there, and the commit turns them into the next change of the log.
+type wtx struct {
+	neo4j.ManagedTransaction
+	changes changeset.Set
+}
+
+// writeTx is the transaction Write opened, carried by the context fn
+// receives: the store's writes and reads with that context run inside it,
+// one statement at a time (a driver transaction is not safe for concurrent
+// use, and the resolvers of one request read concurrently).
+type writeTx struct {
+	s  *Store
+	tx *wtx
+	mu sync.Mutex // held while a statement or a write runs on tx
+	// err is the first error of a write inside the transaction: it fails
+	// the whole transaction even if fn goes on (Neo4j cannot use a
+	// transaction after a failed statement anyway).
+	err error
+}
+
+type writeTxKey struct{}
+
+// current returns the transaction Write opened on s that ctx carries, nil
+// if none.
+func (s *Store) current(ctx context.Context) *writeTx {
+	if w, ok := ctx.Value(writeTxKey{}).(*writeTx); ok && w.s == s {
+		return w
+	}
+	return nil
+}
+
+// Write runs fn in one write transaction: the store's writes called with the
+// context fn receives join it, its reads see what it wrote so far, and it
+// commits once when fn returns nil, producing one change of the log and one
+// data version. It rolls back when fn returns an error, or when any write
+// inside it failed even if fn ignored the error, and returns that error.
+// Unlike a single write it is not retried on a transient error (fn need not
+// be idempotent): the error is KindUnavailable and the caller may retry.
+// Called with a context that already carries a transaction of this store,
+// fn runs inside that one.
+func (s *Store) Write(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.current(ctx) != nil {
+		return fn(ctx)
+	}
+	c2c.CountRoundTrip(ctx, storeName)
+	session := s.driver.NewSession(ctx, sessionConfig(s))
+	defer session.Close(context.WithoutCancel(ctx))
+	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return s.fail("write: begin", err)
+	}
+	defer func() { _ = tx.Close(context.WithoutCancel(ctx)) }()
+	w := &writeTx{s: s, tx: &wtx{ManagedTransaction: tx}}
+	err = fn(context.WithValue(ctx, writeTxKey{}, w))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err == nil {
+		err = w.err
+	}
+	if err == nil {
+		if e := s.appendChange(ctx, w.tx); e != nil {
+			err = s.fail("write: change log", e)
+		}
+	}
+	if err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	c2c.CountRoundTrip(ctx, storeName)
+	if err := tx.Commit(ctx); err != nil {
+		return s.fail("write: commit", err)
+	}
+	return nil
+}
+
 // write runs work in one write transaction, retried by the driver on
-// transient errors (work must be idempotent), and commits before returning.
-func (s *Store) write(ctx context.Context, step string, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+// transient errors (work must be idempotent), appends what it touched to
+// the change log and commits before returning. Inside a transaction opened
+// by Write, work runs in that one instead, once, and the change is
+// appended when it commits.
+func (s *Store) write(ctx context.Context, step string, work func(tx *wtx) (any, error)) (any, error) {
 	return s.writeWithTimeout(ctx, step, s.cfg.TxTimeout, work)
 }
 
 // writeWithTimeout is write with a server-side timeout other than the
-// configured one.
-func (s *Store) writeWithTimeout(ctx context.Context, step string, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+// configured one (not applied inside a transaction opened by Write).
+func (s *Store) writeWithTimeout(ctx context.Context, step string, timeout time.Duration, work func(tx *wtx) (any, error)) (any, error) {
+	if w := s.current(ctx); w != nil {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.err != nil {
+			return nil, w.err
+		}
+		out, err := work(w.tx)
+		if err != nil {
+			err = s.fail(step, err)
+			w.err = err
+			return nil, err
+		}
+		return out, nil
+	}
 	session := s.driver.NewSession(ctx, sessionConfig(s))
 	defer session.Close(context.WithoutCancel(ctx))
-	out, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout))
+	out, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		// A fresh change set per attempt: the driver may retry.
+		w := &wtx{ManagedTransaction: tx}
+		out, err := work(w)
+		if err != nil {
+			return nil, err
+		}
+		return out, s.appendChange(ctx, w)
+	}, neo4j.WithTxTimeout(timeout))
 	if err != nil {
 		return nil, s.fail(step, err)
 	}

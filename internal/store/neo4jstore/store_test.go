@@ -13,7 +13,7 @@ import (
 
 // testConfig returns the connection settings of the test server, skipping
 // (or, in CI, failing) when there is none.
-func testConfig(t *testing.T) Config {
+func testConfig(t testing.TB) Config {
 	t.Helper()
 	cfg := ConfigFromEnv(os.Getenv)
 	if cfg.URI == "" {
@@ -25,7 +25,7 @@ func testConfig(t *testing.T) Config {
 	return cfg
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
@@ -33,11 +33,17 @@ func testLogger(t *testing.T) *slog.Logger {
 }
 
 // mustOpen opens a store on the test server and closes it when t ends.
-func mustOpen(t *testing.T) *Store {
+func mustOpen(t testing.TB) *Store {
+	t.Helper()
+	return mustOpenWith(t, testConfig(t))
+}
+
+// mustOpenWith opens a store with cfg and closes it when t ends.
+func mustOpenWith(t testing.TB, cfg Config) *Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := Open(ctx, testConfig(t), testLogger(t))
+	s, err := Open(ctx, cfg, testLogger(t))
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -51,9 +57,15 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
 
 // mustFresh opens a store on an emptied database with the default themes.
 // Community has one database, so tests using it must not run in parallel.
-func mustFresh(t *testing.T) *Store {
+func mustFresh(t testing.TB) *Store {
 	t.Helper()
-	s := mustOpen(t)
+	return mustFreshWith(t, testConfig(t))
+}
+
+// mustFreshWith is mustFresh with a configuration of its own.
+func mustFreshWith(t testing.TB, cfg Config) *Store {
+	t.Helper()
+	s := mustOpenWith(t, cfg)
 	ctx := t.Context()
 	session := s.driver.NewSession(ctx, sessionConfig(s))
 	defer session.Close(ctx)
@@ -72,4 +84,14 @@ func mustFresh(t *testing.T) *Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
+}
+
+// TestChangeLogPruning runs the pruning checks on a store keeping a short
+// log.
+func TestChangeLogPruning(t *testing.T) {
+	storetest.RunPruning(t, func(t *testing.T, size int) c2c.Store {
+		cfg := testConfig(t)
+		cfg.ChangeLogSize = size
+		return mustFreshWith(t, cfg)
+	})
 }

@@ -3,8 +3,6 @@ package neo4jstore
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -68,7 +66,8 @@ func (s *Store) UpsertTheme(ctx context.Context, t c2c.Theme) (*c2c.Theme, error
 	if err := t.Validate(""); err != nil {
 		return nil, err
 	}
-	_, err := s.write(ctx, "upsert theme", func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, "upsert theme", func(tx *wtx) (any, error) {
+		tx.changes.Themes()
 		_, err := run(ctx, tx, upsertThemes, map[string]any{"rows": []any{map[string]any{"id": t.ID, "label": t.Label}}})
 		return nil, err
 	})

@@ -69,7 +69,7 @@ func (s *Store) ActorsByIDs(ctx context.Context, ids []string) ([]*c2c.Actor, er
 	if len(ids) == 0 {
 		return out, nil
 	}
-	byID, err := actorsByIDs(ctx, s.reader, ids)
+	byID, err := actorsByIDs(ctx, s.rd(ctx), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (s *Store) CitiesByRegions(ctx context.Context, regionIDs []string) (map[st
 	if len(regionIDs) == 0 {
 		return out, nil
 	}
-	rows, err := query(ctx, s.reader, "cities by regions", citiesByRegionsSQL, jsonList(regionIDs))
+	rows, err := query(ctx, s.rd(ctx), "cities by regions", citiesByRegionsSQL, jsonList(regionIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 	if err := a.Validate("input"); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, "create actor", func(tx *sql.Tx) error {
+	err := s.write(ctx, "create actor", func(tx *wtx) error {
 		k, err := actorKind(ctx, tx, a.ID)
 		if err != nil {
 			return err
@@ -289,6 +289,7 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 		if err := checkRegion(&a, "input.regionId", func(id string) (c2c.ActorKind, error) { return actorKind(ctx, tx, id) }); err != nil {
 			return err
 		}
+		tx.changes.Actors(a.ID)
 		_, err = exec(ctx, tx, "create actor", insertActorSQL, actorArgs(&a, timestamp(s.now()))...)
 		return err
 	})
@@ -318,7 +319,7 @@ func readBackActor(a *c2c.Actor) *c2c.Actor {
 // KindInvalid naming the field for a bad value or region.
 func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*c2c.Actor, error) {
 	var out *c2c.Actor
-	err := s.write(ctx, "update actor", func(tx *sql.Tx) error {
+	err := s.write(ctx, "update actor", func(tx *wtx) error {
 		c2c.CountRoundTrip(ctx, storeName)
 		a, err := scanActor(tx.QueryRowContext(ctx, actorByIDSQL, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -335,6 +336,7 @@ func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*
 		if err := checkRegion(a, "input.regionId", func(id string) (c2c.ActorKind, error) { return actorKind(ctx, tx, id) }); err != nil {
 			return err
 		}
+		tx.changes.Actors(a.ID)
 		if _, err := exec(ctx, tx, "update actor", upsertActorSQL, actorArgs(a, timestamp(s.now()))...); err != nil {
 			return err
 		}
@@ -355,11 +357,13 @@ const (
 		(SELECT count(*) FROM exchange_facilitators f WHERE f.actor_id = ?1
 			AND NOT EXISTS (SELECT 1 FROM exchanges x WHERE x.id = f.exchange_id
 				AND (x.source_id = ?1 OR x.target_id = ?1)))`
-	deleteActorExchangesSQL   = `DELETE FROM exchanges WHERE source_id = ?1 OR target_id = ?1`
-	deleteActorMembershipsSQL = `DELETE FROM memberships WHERE actor_id = ?1 OR organisation_id = ?1`
-	detachCitiesSQL           = `UPDATE actors SET region_id = NULL, updated_at = ?2 WHERE region_id = ?1`
+	// The statements that change records return their ids for the change
+	// log.
+	deleteActorExchangesSQL   = `DELETE FROM exchanges WHERE source_id = ?1 OR target_id = ?1 RETURNING id`
+	deleteActorMembershipsSQL = `DELETE FROM memberships WHERE actor_id = ?1 OR organisation_id = ?1 RETURNING id`
+	detachCitiesSQL           = `UPDATE actors SET region_id = NULL, updated_at = ?2 WHERE region_id = ?1 RETURNING id`
 	touchFacilitatedSQL       = `UPDATE exchanges SET updated_at = ?2
-		WHERE id IN (SELECT exchange_id FROM exchange_facilitators WHERE actor_id = ?1)`
+		WHERE id IN (SELECT exchange_id FROM exchange_facilitators WHERE actor_id = ?1) RETURNING id`
 	pruneFacilitatorSQL = `DELETE FROM exchange_facilitators WHERE actor_id = ?1`
 	deleteActorSQL      = `DELETE FROM actors WHERE id = ?1`
 )
@@ -372,7 +376,7 @@ const (
 // KindNotFound if there is no such actor.
 func (s *Store) DeleteActor(ctx context.Context, id string, cascade bool) (*c2c.DeleteResult, error) {
 	res := &c2c.DeleteResult{ActorID: id}
-	err := s.write(ctx, "delete actor", func(tx *sql.Tx) error {
+	err := s.write(ctx, "delete actor", func(tx *wtx) error {
 		k, err := actorKind(ctx, tx, id)
 		if err != nil {
 			return err
@@ -391,20 +395,30 @@ func (s *Store) DeleteActor(ctx context.Context, id string, cascade bool) (*c2c.
 		}
 		now := timestamp(s.now())
 		for _, st := range []struct {
-			sql  string
-			args []any
+			sql   string
+			args  []any
+			touch func(ids ...string)
 		}{
-			{deleteActorExchangesSQL, []any{id}},
-			{deleteActorMembershipsSQL, []any{id}},
-			{detachCitiesSQL, []any{id, now}},
-			{touchFacilitatedSQL, []any{id, now}},
-			{pruneFacilitatorSQL, []any{id}},
-			{deleteActorSQL, []any{id}},
+			{deleteActorExchangesSQL, []any{id}, tx.changes.Exchanges},
+			{deleteActorMembershipsSQL, []any{id}, tx.changes.Memberships},
+			{detachCitiesSQL, []any{id, now}, tx.changes.Actors},
+			{touchFacilitatedSQL, []any{id, now}, tx.changes.Exchanges},
+			{pruneFacilitatorSQL, []any{id}, nil},
+			{deleteActorSQL, []any{id}, nil},
 		} {
-			if _, err := exec(ctx, tx, "delete actor", st.sql, st.args...); err != nil {
+			if st.touch == nil {
+				if _, err := exec(ctx, tx, "delete actor", st.sql, st.args...); err != nil {
+					return err
+				}
+				continue
+			}
+			ids, err := strings1(ctx, tx, "delete actor", st.sql, st.args...)
+			if err != nil {
 				return err
 			}
+			st.touch(ids...)
 		}
+		tx.changes.Actors(id)
 		return nil
 	})
 	if err != nil {

@@ -88,7 +88,7 @@ func (s *Store) ExchangesByIDs(ctx context.Context, ids []string) ([]*c2c.Exchan
 	if len(ids) == 0 {
 		return out, nil
 	}
-	byID, err := exchangesByIDs(ctx, s.reader, ids)
+	byID, err := exchangesByIDs(ctx, s.rd(ctx), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 		stmt = exchangesByActorsFirstSQL + w.sql() + exchangesByActorsEndSQL + w.sql() + exchangesByActorsFirstTailSQL
 		args = append(append(args, w.args...), limit)
 	}
-	rows, err := query(ctx, s.reader, "exchanges by actors", stmt, args...)
+	rows, err := query(ctx, s.rd(ctx), "exchanges by actors", stmt, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +368,7 @@ func checkExchangeRefs(x *c2c.Exchange, prefix string, kindOf func(string) (c2c.
 }
 
 // txLookups returns kind and theme lookups that query inside tx.
-func txLookups(ctx context.Context, tx *sql.Tx) (func(string) (c2c.ActorKind, error), func(string) (bool, error)) {
+func txLookups(ctx context.Context, tx querier) (func(string) (c2c.ActorKind, error), func(string) (bool, error)) {
 	kindOf := func(id string) (c2c.ActorKind, error) { return actorKind(ctx, tx, id) }
 	themeExists := func(id string) (bool, error) {
 		var one int
@@ -456,7 +456,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 	if err := validateDates("input", map[string]*c2c.PartialDate{"start": x.Start, "end": x.End}); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, "create exchange", func(tx *sql.Tx) error {
+	err := s.write(ctx, "create exchange", func(tx *wtx) error {
 		var one int
 		found, err := queryRow(ctx, tx, "create exchange", exchangeExistsSQL, []any{x.ID}, &one)
 		if err != nil {
@@ -469,6 +469,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		if err := checkExchangeRefs(&x, "input", kindOf, themeExists); err != nil {
 			return err
 		}
+		tx.changes.Exchanges(x.ID)
 		return writeExchange(ctx, tx, &x, timestamp(s.now()), false)
 	})
 	if err != nil {
@@ -492,7 +493,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		return nil, err
 	}
 	var out *c2c.Exchange
-	err := s.write(ctx, "update exchange", func(tx *sql.Tx) error {
+	err := s.write(ctx, "update exchange", func(tx *wtx) error {
 		byID, err := exchangesByIDs(ctx, tx, []string{id})
 		if err != nil {
 			return err
@@ -513,6 +514,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		if err := checkExchangeRefs(x, "input", kindOf, themeExists); err != nil {
 			return err
 		}
+		tx.changes.Exchanges(x.ID)
 		if err := writeExchange(ctx, tx, x, timestamp(s.now()), true); err != nil {
 			return err
 		}
@@ -528,7 +530,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 // DeleteExchange removes the exchange with id (its themes and facilitator
 // references go with it); KindNotFound if there is none.
 func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	return s.write(ctx, "delete exchange", func(tx *sql.Tx) error {
+	return s.write(ctx, "delete exchange", func(tx *wtx) error {
 		res, err := exec(ctx, tx, "delete exchange", deleteExchangeSQL, id)
 		if err != nil {
 			return err
@@ -538,6 +540,7 @@ func (s *Store) DeleteExchange(ctx context.Context, id string) error {
 		} else if n == 0 {
 			return c2c.NotFound("exchange", id)
 		}
+		tx.changes.Exchanges(id)
 		return nil
 	})
 }

@@ -29,7 +29,7 @@ func (s *Store) Adjacent(ctx context.Context, ids []string, f c2c.ExchangeFilter
 	}
 	var w clause
 	exchangeWhere(&w, f)
-	rows, err := query(ctx, s.reader, "adjacent", adjacentSQL+w.sql()+adjacentOrderSQL,
+	rows, err := query(ctx, s.rd(ctx), "adjacent", adjacentSQL+w.sql()+adjacentOrderSQL,
 		append([]any{jsonList(ids)}, w.args...)...)
 	if err != nil {
 		return nil, err

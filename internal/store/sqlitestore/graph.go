@@ -78,7 +78,7 @@ func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.E
 	}
 	args = append(args, limit, limit)
 	cond := w.sql()
-	rows, err := query(ctx, s.reader, "partners", partnersSQL+cond+partnersTargetSQL+cond+partnersThemesSQL+cond+partnersTailSQL, args...)
+	rows, err := query(ctx, s.rd(ctx), "partners", partnersSQL+cond+partnersTargetSQL+cond+partnersThemesSQL+cond+partnersTailSQL, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ const (
 // ("exchanges[3].target: actor \"x\" does not exist"), up to 100 of them.
 func (s *Store) Import(ctx context.Context, b c2c.Batch) (*c2c.ImportResult, error) {
 	res := &c2c.ImportResult{}
-	err := s.write(ctx, "import", func(tx *sql.Tx) error {
+	err := s.write(ctx, "import", func(tx *wtx) error {
 		im := &importer{ctx: ctx, tx: tx, res: res, now: timestamp(s.now())}
 		defer im.close()
 		if err := im.load(); err != nil {
@@ -54,7 +54,7 @@ func (s *Store) Import(ctx context.Context, b c2c.Batch) (*c2c.ImportResult, err
 // prepared statements and the problems found.
 type importer struct {
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *wtx
 	res    *c2c.ImportResult
 	now    string
 	kinds  map[string]c2c.ActorKind
@@ -141,6 +141,7 @@ func (im *importer) themes(b c2c.Batch) error {
 		if same {
 			continue
 		}
+		im.tx.changes.Themes()
 		if err := im.exec("import: themes", upsertThemeSQL, t.ID, t.Label); err != nil {
 			return err
 		}
@@ -198,6 +199,7 @@ func (im *importer) actors(b c2c.Batch) error {
 		if same {
 			continue
 		}
+		im.tx.changes.Actors(a.ID)
 		if err := im.exec("import: actors", upsertActorSQL, actorArgs(&a, im.now)...); err != nil {
 			return err
 		}
@@ -243,6 +245,7 @@ func (im *importer) exchanges(b c2c.Batch) error {
 		if same {
 			continue
 		}
+		im.tx.changes.Exchanges(x.ID)
 		if existed {
 			if err := im.exec("import: exchanges", clearExchangeThemesSQL, x.ID); err != nil {
 				return err
@@ -303,6 +306,7 @@ func (im *importer) memberships(b c2c.Batch) error {
 		if same {
 			continue
 		}
+		im.tx.changes.Memberships(m.ID)
 		if err := im.exec("import: memberships", upsertMembershipSQL, membershipArgs(&m, im.now)...); err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func (s *Store) MembershipsByIDs(ctx context.Context, ids []string) ([]*c2c.Memb
 	if len(ids) == 0 {
 		return out, nil
 	}
-	byID, err := membershipsByIDs(ctx, s.reader, ids)
+	byID, err := membershipsByIDs(ctx, s.rd(ctx), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (s *Store) membershipsBy(ctx context.Context, step, stmt string, ids []stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := query(ctx, s.reader, step, stmt, jsonList(ids))
+	rows, err := query(ctx, s.rd(ctx), step, stmt, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 	if err := validateDates("input", map[string]*c2c.PartialDate{"since": m.Since, "until": m.Until}); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, "create membership", func(tx *sql.Tx) error {
+	err := s.write(ctx, "create membership", func(tx *wtx) error {
 		var one int
 		found, err := queryRow(ctx, tx, "create membership", membershipExistsSQL, []any{m.ID}, &one)
 		if err != nil {
@@ -210,6 +210,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 		if err := checkMembershipRefs(&m, "input", kindOf); err != nil {
 			return err
 		}
+		tx.changes.Memberships(m.ID)
 		_, err = exec(ctx, tx, "create membership", insertMembershipSQL, membershipArgs(&m, timestamp(s.now()))...)
 		return err
 	})
@@ -234,7 +235,7 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 		return nil, err
 	}
 	var out *c2c.Membership
-	err := s.write(ctx, "update membership", func(tx *sql.Tx) error {
+	err := s.write(ctx, "update membership", func(tx *wtx) error {
 		byID, err := membershipsByIDs(ctx, tx, []string{id})
 		if err != nil {
 			return err
@@ -251,6 +252,7 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 		if err := validateDates("input", map[string]*c2c.PartialDate{"since": m.Since, "until": m.Until}); err != nil {
 			return err
 		}
+		tx.changes.Memberships(m.ID)
 		if _, err := exec(ctx, tx, "update membership", upsertMembershipSQL, membershipArgs(m, timestamp(s.now()))...); err != nil {
 			return err
 		}
@@ -266,7 +268,7 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 // DeleteMembership removes the membership with id; KindNotFound if there is
 // none.
 func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	return s.write(ctx, "delete membership", func(tx *sql.Tx) error {
+	return s.write(ctx, "delete membership", func(tx *wtx) error {
 		res, err := exec(ctx, tx, "delete membership", deleteMembershipSQL, id)
 		if err != nil {
 			return err
@@ -276,6 +278,7 @@ func (s *Store) DeleteMembership(ctx context.Context, id string) error {
 		} else if n == 0 {
 			return c2c.NotFound("membership", id)
 		}
+		tx.changes.Memberships(id)
 		return nil
 	})
 }

@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -89,7 +88,7 @@ const listMigrationsSQL = `SELECT version, name, applied_at FROM schema_migratio
 // AppliedMigrations returns the migrations recorded in the database, in
 // version order.
 func (s *Store) AppliedMigrations(ctx context.Context) ([]AppliedMigration, error) {
-	rows, err := query(ctx, s.reader, "applied migrations", listMigrationsSQL)
+	rows, err := query(ctx, s.rd(ctx), "applied migrations", listMigrationsSQL)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +135,7 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 		}
 		step := fmt.Sprintf("migrate %04d_%s", m.Version, m.Name)
 		ran := false
-		err := s.write(ctx, step, func(tx *sql.Tx) error {
+		err := s.write(ctx, step, func(tx *wtx) error {
 			// Another process may have applied it since we looked; the
 			// IMMEDIATE transaction makes this check and the change atomic.
 			var one int
@@ -144,6 +143,11 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 				return err
 			}
 			ran = true
+			// A migration after the change log may rewrite any row: it
+			// moves the floor of the log, so readers reload in full.
+			if m.Version > changeLogMigration {
+				tx.changes.Reset()
+			}
 			// A failing migration must not look like bad user input.
 			if _, err := exec(ctx, tx, step, m.SQL); err != nil {
 				return c2c.Internal(step, err)
@@ -158,10 +162,16 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 			done = append(done, m.Version)
 		}
 	}
-	err = s.write(ctx, "migrate: default themes", func(tx *sql.Tx) error {
+	err = s.write(ctx, "migrate: default themes", func(tx *wtx) error {
 		for _, t := range c2c.DefaultThemes {
-			if _, err := exec(ctx, tx, "migrate: default themes", defaultThemeSQL, t.ID, t.Label); err != nil {
+			res, err := exec(ctx, tx, "migrate: default themes", defaultThemeSQL, t.ID, t.Label)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return dbError("migrate: default themes", err)
+			} else if n > 0 {
+				tx.changes.Themes()
 			}
 		}
 		return nil

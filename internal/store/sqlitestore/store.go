@@ -16,9 +16,11 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/changeset"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -37,6 +39,8 @@ type Store struct {
 	writer *sql.DB // one connection, transactions begin IMMEDIATE
 	reader *sql.DB // pooled, query-only
 	now    func() time.Time
+	// logSize is how many change entries the log keeps.
+	logSize int
 }
 
 var _ c2c.Store = (*Store)(nil)
@@ -44,7 +48,7 @@ var _ c2c.Store = (*Store)(nil)
 // Open opens the database file at path, creating it if needed (the directory
 // must exist), and applies pending migrations. It returns KindUnavailable
 // when the file cannot be opened and KindInternal when a migration fails.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, c2c.Invalid("path", "is required")
 	}
@@ -56,7 +60,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, now: time.Now}
+	s := &Store{path: path, writer: writer, now: time.Now, logSize: changeset.DefaultLogSize}
+	for _, o := range opts {
+		o(s)
+	}
 	// The writer connects first so that the file exists and is in WAL mode
 	// before any reader opens it.
 	if err := writer.PingContext(ctx); err != nil {
@@ -205,16 +212,116 @@ func stringPairs(ctx context.Context, q querier, step, stmt string, args ...any)
 	return out, nil
 }
 
-// write runs fn in one IMMEDIATE transaction on the writer, committing when
-// it returns nil.
-func (s *Store) write(ctx context.Context, step string, fn func(tx *sql.Tx) error) error {
+// wtx is a write transaction and what it touched: every write records its
+// ids there, and the commit turns them into the next change of the log.
+type wtx struct {
+	*sql.Tx
+	changes changeset.Set
+}
+
+// writeTx is the transaction Write opened, carried by the context fn
+// receives: the store's writes and reads with that context run inside it.
+type writeTx struct {
+	s  *Store
+	tx *wtx
+	// err is the first error of a write inside the transaction: it fails
+	// the whole transaction even if fn goes on.
+	mu  sync.Mutex
+	err error
+}
+
+type writeTxKey struct{}
+
+// current returns the transaction Write opened on s that ctx carries, nil
+// if none.
+func (s *Store) current(ctx context.Context) *writeTx {
+	if w, ok := ctx.Value(writeTxKey{}).(*writeTx); ok && w.s == s {
+		return w
+	}
+	return nil
+}
+
+func (w *writeTx) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+func (w *writeTx) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// Write runs fn in one write transaction: the store's writes called with the
+// context fn receives join it, its reads see what it wrote so far, and it
+// commits once when fn returns nil, producing one change of the log and one
+// data version. It rolls back when fn returns an error, or when any write
+// inside it failed even if fn ignored the error, and returns that error.
+// Called with a context that already carries a transaction of this store,
+// fn runs inside that one.
+func (s *Store) Write(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.current(ctx) != nil {
+		return fn(ctx)
+	}
+	return s.write(ctx, "write", func(tx *wtx) error {
+		w := &writeTx{s: s, tx: tx}
+		if err := fn(context.WithValue(ctx, writeTxKey{}, w)); err != nil {
+			return err
+		}
+		return w.failed()
+	})
+}
+
+// strings1 runs a statement returning one text column and reads every row.
+func strings1(ctx context.Context, q querier, step, stmt string, args ...any) ([]string, error) {
+	rows, err := query(ctx, q, step, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, dbError(step, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(step, err)
+	}
+	return out, nil
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer, appends what it
+// touched to the change log and commits when it returns nil. Inside a
+// transaction opened by Write, fn runs in that one instead, and the change
+// is appended when it commits.
+func (s *Store) write(ctx context.Context, step string, fn func(tx *wtx) error) error {
+	if w := s.current(ctx); w != nil {
+		if err := w.failed(); err != nil {
+			return err
+		}
+		if err := fn(w.tx); err != nil {
+			w.fail(err)
+			return err
+		}
+		return nil
+	}
 	c2c.CountRoundTrip(ctx, storeName)
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(step+": begin", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := fn(tx); err != nil {
+	w := &wtx{Tx: tx}
+	if err := fn(w); err != nil {
+		return err
+	}
+	if err := s.appendChange(ctx, w); err != nil {
 		return err
 	}
 	c2c.CountRoundTrip(ctx, storeName)
@@ -224,9 +331,21 @@ func (s *Store) write(ctx context.Context, step string, fn func(tx *sql.Tx) erro
 	return nil
 }
 
+// rd returns what reads with ctx go through: the transaction Write opened,
+// or the reader pool.
+func (s *Store) rd(ctx context.Context) querier {
+	if w := s.current(ctx); w != nil {
+		return w.tx
+	}
+	return s.reader
+}
+
 // read runs fn in one read transaction, so that its statements see one
-// snapshot.
+// snapshot (inside a transaction opened by Write, in that one).
 func (s *Store) read(ctx context.Context, step string, fn func(tx *sql.Tx) error) error {
+	if w := s.current(ctx); w != nil {
+		return fn(w.tx.Tx)
+	}
 	c2c.CountRoundTrip(ctx, storeName)
 	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -241,7 +360,7 @@ func (s *Store) read(ctx context.Context, step string, fn func(tx *sql.Tx) error
 // BEGIN round trip.
 func (s *Store) readMaybe(ctx context.Context, step string, snapshot bool, fn func(q querier) error) error {
 	if !snapshot {
-		return fn(s.reader)
+		return fn(s.rd(ctx))
 	}
 	return s.read(ctx, step, func(tx *sql.Tx) error { return fn(tx) })
 }

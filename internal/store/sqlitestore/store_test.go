@@ -15,10 +15,18 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) c2c.Store { return mustOpen(t, filepath.Join(t.TempDir(), "c2c.db")) })
 }
 
+// TestChangeLogPruning runs the pruning checks on a store keeping a short
+// log.
+func TestChangeLogPruning(t *testing.T) {
+	storetest.RunPruning(t, func(t *testing.T, size int) c2c.Store {
+		return mustOpen(t, filepath.Join(t.TempDir(), "c2c.db"), sqlitestore.WithChangeLogSize(size))
+	})
+}
+
 // mustOpen opens the store at path and closes it when the test ends.
-func mustOpen(t *testing.T, path string) *sqlitestore.Store {
+func mustOpen(t testing.TB, path string, opts ...sqlitestore.Option) *sqlitestore.Store {
 	t.Helper()
-	s, err := sqlitestore.Open(t.Context(), path)
+	s, err := sqlitestore.Open(t.Context(), path, opts...)
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}

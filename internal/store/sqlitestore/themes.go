@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -15,7 +14,7 @@ const themesSQL = `SELECT t.id, t.label,
 // Themes returns the vocabulary with the number of exchanges carrying each
 // theme, ordered by id.
 func (s *Store) Themes(ctx context.Context) ([]c2c.ThemeCount, error) {
-	rows, err := query(ctx, s.reader, "themes", themesSQL)
+	rows, err := query(ctx, s.rd(ctx), "themes", themesSQL)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +37,7 @@ const vocabularySQL = `SELECT id, label FROM themes ORDER BY id`
 
 // Vocabulary returns the themes without use counts, ordered by id.
 func (s *Store) Vocabulary(ctx context.Context) ([]c2c.Theme, error) {
-	rows, err := query(ctx, s.reader, "vocabulary", vocabularySQL)
+	rows, err := query(ctx, s.rd(ctx), "vocabulary", vocabularySQL)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +67,8 @@ func (s *Store) UpsertTheme(ctx context.Context, t c2c.Theme) (*c2c.Theme, error
 	if err := t.Validate("input"); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, "upsert theme", func(tx *sql.Tx) error {
+	err := s.write(ctx, "upsert theme", func(tx *wtx) error {
+		tx.changes.Themes()
 		_, err := exec(ctx, tx, "upsert theme", upsertThemeSQL, t.ID, t.Label)
 		return err
 	})

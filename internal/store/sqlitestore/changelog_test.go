@@ -1,0 +1,46 @@
+package sqlitestore_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// BenchmarkDataVersion measures the poll every c2c process makes of the
+// data version (one read of one row by its key).
+func BenchmarkDataVersion(b *testing.B) {
+	s := mustOpenB(b)
+	ctx := b.Context()
+	for b.Loop() {
+		if _, err := s.DataVersion(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkChangesSince measures reading the last 10 changes of the log.
+func BenchmarkChangesSince(b *testing.B) {
+	s := mustOpenB(b)
+	ctx := b.Context()
+	for i := range 20 {
+		if _, err := s.UpsertTheme(ctx, c2c.Theme{ID: fmt.Sprintf("bench-%d", i), Label: "Bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	v, err := s.DataVersion(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := s.ChangesSince(ctx, v-10, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func mustOpenB(b *testing.B) c2c.Store {
+	b.Helper()
+	return mustOpen(b, filepath.Join(b.TempDir(), "c2c.db"))
+}
