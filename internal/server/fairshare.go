@@ -95,10 +95,11 @@ type FairShare struct {
 // Defaults of FairShare.
 const (
 	DefaultPoolWait = 5 * time.Second
-	// DefaultClientShare, c2c serve's default, is a tenth of a slot: two
-	// clients sending only expensive operations use a fifth of one slot
-	// between them.
-	DefaultClientShare = 0.1
+	// DefaultClientShare, c2c serve's default, is a twentieth of a slot:
+	// two clients sending only expensive operations use a tenth of one
+	// slot between them, while one that asks for an analysis of 20 ms
+	// now and then is never held back.
+	DefaultClientShare = 0.05
 	// DefaultClientBurst lets a client start with two seconds of slot
 	// time. An operation is admitted while the bucket is not empty, so a
 	// longer one runs too and leaves the client in debt.
