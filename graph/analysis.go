@@ -10,6 +10,7 @@ import (
 	"github.com/c2c-project/c2c/graph/model"
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // Defaults of the Resolver's analysis settings.
@@ -31,10 +32,37 @@ const (
 	DefaultCacheSize = 256
 )
 
-// cacheEntry is a cached result with the time it was computed.
+// cacheEntry is a cached result with the time it was computed and, over
+// the in-process graph, the data version it describes.
 type cacheEntry struct {
-	v  any
-	at time.Time
+	v       any
+	at      time.Time
+	version uint64
+}
+
+// fresh reports whether e may answer a request: over the in-process graph
+// when it describes the version the request reads (sn), else when it is
+// younger than the TTL.
+func (r *Resolver) fresh(e any, sn *graphmem.Snapshot) (cacheEntry, bool) {
+	ce, ok := e.(cacheEntry)
+	if !ok {
+		return ce, false
+	}
+	if sn != nil {
+		return ce, ce.version == sn.Version()
+	}
+	return ce, r.now().Sub(ce.at) < r.cacheTTL()
+}
+
+// cacheVersion returns the cache version to compute under: over the
+// in-process graph, the snapshot's data version (the cache moves to it,
+// dropping what older versions left), else the cache's own count of
+// writes.
+func (r *Resolver) cacheVersion(sn *graphmem.Snapshot) uint64 {
+	if sn != nil {
+		return r.Cache.Advance(sn.Version())
+	}
+	return r.Cache.Version()
 }
 
 func (r *Resolver) now() time.Time {
@@ -52,11 +80,29 @@ func (r *Resolver) cacheTTL() time.Duration {
 }
 
 // dataChanged is called by every mutation after a successful write: cached
-// analyses no longer describe the data.
+// analyses no longer describe the data. Over the in-process graph the
+// cache follows the snapshot's data version instead.
 func (r *Resolver) dataChanged() {
-	if r.Cache != nil {
+	if r.Cache != nil && r.Graph == nil {
 		r.Cache.Bump()
 	}
+}
+
+// snapshot returns the in-process graph's snapshot the request reads (the
+// one its context carries, else the current one), nil when there is no
+// in-process graph or it cannot evaluate f (a title filter), and
+// KindUnavailable when the snapshot is older than MaxStale.
+func (r *Resolver) snapshot(ctx context.Context, f c2c.ExchangeFilter) (*graphmem.Snapshot, error) {
+	if r.Graph == nil || !graphmem.Supports(f) {
+		return nil, nil
+	}
+	if err := r.Graph.Fresh(r.MaxStale); err != nil {
+		return nil, err
+	}
+	if sn := graphmem.SnapshotFrom(ctx); sn != nil {
+		return sn, nil
+	}
+	return r.Graph.Snapshot(), nil
 }
 
 // cached returns the result cached under key if it is younger than the
@@ -64,16 +110,20 @@ func (r *Resolver) dataChanged() {
 // caches it under the data version read before the subgraph was.
 func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeFilter, compute func(*c2c.Subgraph) (T, error)) (T, error) {
 	var zero T
+	sn, err := r.snapshot(ctx, f)
+	if err != nil {
+		return zero, err
+	}
 	if r.Cache != nil {
 		if e, ok := r.Cache.Get(key); ok {
-			if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
+			if ce, ok := r.fresh(e, sn); ok {
 				return ce.v.(T), nil
 			}
 		}
 	}
 	var version uint64
 	if r.Cache != nil {
-		version = r.Cache.Version()
+		version = r.cacheVersion(sn)
 	}
 	at := r.now()
 	g, err := r.edges(ctx, f)
@@ -85,9 +135,16 @@ func cached[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeF
 		return zero, err
 	}
 	if r.Cache != nil {
-		r.Cache.Put(key, version, cacheEntry{v: v, at: at})
+		r.Cache.Put(key, version, cacheEntry{v: v, at: at, version: snapVersion(sn)})
 	}
 	return v, nil
+}
+
+func snapVersion(sn *graphmem.Snapshot) uint64 {
+	if sn == nil {
+		return 0
+	}
+	return sn.Version()
 }
 
 // run calls f and returns its result, or the context's error as soon as
@@ -133,14 +190,21 @@ func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 // cancellation does not fail the others, but within its deadline; each
 // request waits for it no longer than its own context allows.
 func (r *Resolver) edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
-	if g, ok := r.cachedEdges(f); ok {
+	sn, err := r.snapshot(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if g, ok := r.cachedEdges(f, sn); ok {
 		return g, nil
 	}
-	ch := r.edgeLoads.DoChan(analysis.Key("edges", f), func() (any, error) {
+	ch := r.edgeLoads.DoChan(analysis.Key("edges", f, snapVersion(sn)), func() (any, error) {
 		// A load that finished just before this one began has filled
 		// the cache.
-		if g, ok := r.cachedEdges(f); ok {
+		if g, ok := r.cachedEdges(f, sn); ok {
 			return g, nil
+		}
+		if sn != nil {
+			return r.snapshotEdges(sn, f)
 		}
 		lctx, cancel := detach(ctx)
 		defer cancel()
@@ -176,9 +240,35 @@ func detach(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithCancel(d)
 }
 
-// cachedEdges returns the subgraph of f if the cache holds one younger than
-// the TTL.
-func (r *Resolver) cachedEdges(f c2c.ExchangeFilter) (*c2c.Subgraph, bool) {
+// snapshotEdges selects the subgraph of f from the snapshot (records with
+// the fields the snapshot holds: what analyses read) and caches it under
+// the snapshot's version; KindInvalid naming "filter" when more than the
+// analysis limit match.
+func (r *Resolver) snapshotEdges(sn *graphmem.Snapshot, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	n, err := sn.Count(f)
+	if err != nil {
+		return nil, err
+	}
+	if limit := r.maxEdges(); n > limit {
+		return nil, tooMany("filter", n, limit, "the analysis limit")
+	}
+	var version uint64
+	if r.Cache != nil {
+		version = r.cacheVersion(sn)
+	}
+	g, err := sn.Edges(f)
+	if err != nil {
+		return nil, err
+	}
+	if r.Cache != nil {
+		r.Cache.Put(analysis.Key("edges", f), version, cacheEntry{v: g, at: r.now(), version: sn.Version()})
+	}
+	return g, nil
+}
+
+// cachedEdges returns the subgraph of f if the cache holds one that may
+// answer a request reading sn (see fresh).
+func (r *Resolver) cachedEdges(f c2c.ExchangeFilter, sn *graphmem.Snapshot) (*c2c.Subgraph, bool) {
 	if r.Cache == nil {
 		return nil, false
 	}
@@ -186,8 +276,8 @@ func (r *Resolver) cachedEdges(f c2c.ExchangeFilter) (*c2c.Subgraph, bool) {
 	if !ok {
 		return nil, false
 	}
-	ce, ok := e.(cacheEntry)
-	if !ok || r.now().Sub(ce.at) >= r.cacheTTL() {
+	ce, ok := r.fresh(e, sn)
+	if !ok {
 		return nil, false
 	}
 	return ce.v.(*c2c.Subgraph), true
@@ -226,6 +316,20 @@ func (r *Resolver) loadEdges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Su
 // checkEdgeCount reports KindInvalid naming field when more than limit
 // exchanges match f.
 func (r *Resolver) checkEdgeCount(ctx context.Context, f c2c.ExchangeFilter, field string, limit int, what string) error {
+	sn, err := r.snapshot(ctx, f)
+	if err != nil {
+		return err
+	}
+	if sn != nil {
+		n, err := sn.Count(f)
+		if err != nil {
+			return err
+		}
+		if n > limit {
+			return tooMany(field, n, limit, what)
+		}
+		return nil
+	}
 	page, err := r.Store.Exchanges(ctx, c2c.ExchangeQuery{Filter: f, Order: c2c.OrderExIDAsc, First: 1, WantTotal: true})
 	if err != nil {
 		return err
@@ -259,10 +363,32 @@ func (r *Resolver) checkPairWork(g *c2c.Subgraph, m analysis.Measure) error {
 	return nil
 }
 
-// hopLimit returns the maxHops argument, analysis.DefaultMaxHops when
-// absent; KindInvalid naming field outside 1..analysis.MaxHops.
-func hopLimit(field string, n *int) (int, error) {
-	return pageSize(field, n, analysis.DefaultMaxHops, analysis.MaxHops)
+// pathHops returns the maxHops argument of paths in mode as
+// analysis.PathOptions takes it: for SHORTEST and ALL_SHORTEST 0 (no
+// limit) when absent, else at least 1; for K_SHORTEST and TIME_RESPECTING
+// the mode's maximum when absent, else 1 to that maximum. KindInvalid
+// naming maxHops otherwise.
+func pathHops(mode model.PathMode, n *int) (int, error) {
+	switch mode {
+	case model.PathModeKShortest:
+		return pageSize("maxHops", n, analysis.MaxKShortestHops, analysis.MaxKShortestHops)
+	case model.PathModeTimeRespecting:
+		return timedHops(n)
+	}
+	if n == nil {
+		return 0, nil
+	}
+	if *n < 1 {
+		return 0, c2c.Invalid("maxHops", "%d is less than 1: leave it out for no limit", *n)
+	}
+	return *n, nil
+}
+
+// timedHops returns the maxHops argument of a time-respecting search,
+// analysis.MaxTimedHops when absent; KindInvalid naming maxHops outside
+// 1..analysis.MaxTimedHops.
+func timedHops(n *int) (int, error) {
+	return pageSize("maxHops", n, analysis.MaxTimedHops, analysis.MaxTimedHops)
 }
 
 // pathK returns how many paths mode returns at most.
@@ -281,7 +407,19 @@ func pathK(mode model.PathMode, k *int) (int, error) {
 
 // endsExist reports KindNotFound naming field for each id that names no
 // actor (from first).
+//
+// Over the in-process graph, actors its snapshot holds exist at the
+// version the request reads and cost no round trip.
 func (r *Resolver) endsExist(ctx context.Context, fields, ids []string) error {
+	if sn, _ := r.snapshot(ctx, c2c.ExchangeFilter{}); sn != nil {
+		held := true
+		for _, id := range ids {
+			held = held && sn.HasActor(id)
+		}
+		if held {
+			return nil
+		}
+	}
 	as, err := r.loadersFor(ctx).actors.LoadAll(ctx, ids)
 	if err != nil {
 		return err
@@ -358,11 +496,13 @@ func trivialPath(id string, timed bool) *model.Path {
 
 // paths answers Query.paths for the resolved arguments: SHORTEST and
 // ALL_SHORTEST through shortestPaths, which loads no subgraph; K_SHORTEST
-// and TIME_RESPECTING over the subgraph of f.
+// and TIME_RESPECTING over the subgraph of f, where the count and the
+// connection come from the shortest-path search over that subgraph.
 func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
-	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}, Connected: new(bool)}
 	if from == to {
 		res.Paths = append(res.Paths, trivialPath(from, mode == model.PathModeTimeRespecting))
+		res.Count, *res.Connected = 1, true
 		return res, nil
 	}
 	if mode == model.PathModeShortest || mode == model.PathModeAllShortest {
@@ -376,47 +516,154 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 	if ix.actors[from] == nil || ix.actors[to] == nil {
 		return res, nil
 	}
-	l := r.loadersFor(ctx)
+	sp, err := analysis.SearchShortest(ctx, analysis.SubgraphExpander(g), from, to, analysis.PathOptions{Directed: opts.Directed, MaxHops: opts.MaxHops, Limit: 1}, 0)
+	if err != nil {
+		return nil, err
+	}
+	setReach(res, sp)
 	switch mode {
 	case model.PathModeTimeRespecting:
-		tp, err := run(ctx, func() (*analysis.TimedPath, error) { return analysis.EarliestArrival(g, from, to, opts) })
+		tp, err := run(ctx, func() (*analysis.TimedPath, error) { return analysis.EarliestArrivalContext(ctx, g, from, to, opts) })
 		if err != nil {
 			return nil, err
 		}
 		if tp != nil {
-			res.Paths = append(res.Paths, ix.timedPath(l, *tp))
+			ps, err := r.modelPaths(ctx, ix, []analysis.TimedPath{*tp}, true)
+			if err != nil {
+				return nil, err
+			}
+			res.Paths = ps
 		}
 		return res, nil
 	default: // K_SHORTEST
-		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortest(g, from, to, k, opts) })
+		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortestContext(ctx, g, from, to, k, opts) })
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range ps {
-			res.Paths = append(res.Paths, ix.path(l, p))
+		if res.Paths, err = r.modelPaths(ctx, ix, untimed(ps), false); err != nil {
+			return nil, err
 		}
 		return res, nil
 	}
 }
 
+// setReach copies the count and the connection of a shortest-path search
+// to res: connected is null when the hop limit cut the search.
+func setReach(res *model.PathResult, sp analysis.Shortest) {
+	res.Count = sp.Count
+	if sp.Cut {
+		res.Connected = nil
+	} else {
+		res.Connected = &sp.Connected
+	}
+}
+
+// untimed wraps paths as time-respecting paths without dates.
+func untimed(ps []analysis.Path) []analysis.TimedPath {
+	out := make([]analysis.TimedPath, len(ps))
+	for i, p := range ps {
+		out[i] = analysis.TimedPath{Path: p}
+	}
+	return out
+}
+
+// modelPaths converts paths found over a subgraph indexed by ix. Over the
+// store's subgraph, whose records are whole, the records come from it and
+// its actors prime the request's loader; over the in-process graph, whose
+// records hold only what analyses read, the exchanges are read by id in
+// one batch (and the actors when a field asks for them).
+func (r *Resolver) modelPaths(ctx context.Context, ix graphIndex, ps []analysis.TimedPath, timed bool) ([]*model.Path, error) {
+	l := r.loadersFor(ctx)
+	out := make([]*model.Path, 0, len(ps))
+	if r.Graph == nil {
+		for _, p := range ps {
+			if timed {
+				out = append(out, ix.timedPath(l, p))
+			} else {
+				out = append(out, ix.path(l, p.Path))
+			}
+		}
+		return out, nil
+	}
+	var ids, actorIDs []string
+	for _, p := range ps {
+		ids = append(ids, p.ExchangeIDs...)
+		actorIDs = append(actorIDs, p.ActorIDs...)
+	}
+	l.actors.LoadAllThunk(ctx, dedupe(actorIDs))
+	byID, err := r.exchangesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		mp, err := modelPath(p.Path, byID)
+		if err != nil {
+			return nil, err
+		}
+		if timed {
+			mp.Starts = append([]c2c.PartialDate{}, p.Starts...)
+			if n := len(p.Starts); n > 0 {
+				d := p.Starts[n-1]
+				mp.Arrival = &d
+			}
+		}
+		out = append(out, mp)
+	}
+	return out, nil
+}
+
+// exchangesByID reads exchanges through the request's loader.
+func (r *Resolver) exchangesByID(ctx context.Context, ids []string) (map[string]*c2c.Exchange, error) {
+	byID := map[string]*c2c.Exchange{}
+	if len(ids) == 0 {
+		return byID, nil
+	}
+	xs, err := r.loadersFor(ctx).exchanges.LoadAll(ctx, dedupe(ids))
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range xs {
+		if x != nil {
+			byID[x.ID] = x
+		}
+	}
+	return byID, nil
+}
+
+// modelPath converts p with its exchanges from byID; KindUnavailable when
+// one was deleted since the search read the graph.
+func modelPath(p analysis.Path, byID map[string]*c2c.Exchange) (*model.Path, error) {
+	mp := &model.Path{ActorIDs: p.ActorIDs, Exchanges: make([]*c2c.Exchange, len(p.ExchangeIDs)), Hops: p.Hops(), Parallel: p.Parallel}
+	if mp.Parallel == nil {
+		mp.Parallel = []int{}
+	}
+	for i, id := range p.ExchangeIDs {
+		if mp.Exchanges[i] = byID[id]; mp.Exchanges[i] == nil {
+			return nil, &c2c.Error{Kind: c2c.KindUnavailable, Message: "the graph changed during the path search: ask again"}
+		}
+	}
+	return mp, nil
+}
+
 // maxCachedPathEdges is the largest cached subgraph that shortestPaths
-// searches in memory rather than through the store. analysis.ShortestPaths
-// lays out the whole subgraph for each question, which costs about 50 ms at
-// 5,000 exchanges, 0.4 s at 20,000 and 2-5 s at 200,000 (two shared cores
-// under load 6-8), while over 200,000 exchanges the expanding search read
-// 37-9,500 exchanges in 1-3 round trips and took 1-170 ms on SQLite and
-// 5-320 ms (median 47 ms) on Neo4j.
+// searches in memory rather than through the store: the expander over it
+// lays out the whole subgraph for each question, which costs about 50 ms
+// at 5,000 exchanges, 0.4 s at 20,000 and 2-5 s at 200,000 (two shared
+// cores under load 6-8), while over 200,000 exchanges the expanding search
+// through the store read 37-9,500 exchanges in 1-3 round trips and took
+// 1-170 ms on SQLite and 5-320 ms (median 47 ms) on Neo4j.
 const maxCachedPathEdges = 5_000
 
 // shortestPaths answers the SHORTEST and ALL_SHORTEST modes (from != to)
-// without loading the subgraph of f: over the cached subgraph when it is
-// small (maxCachedPathEdges), else by a bidirectional search that reads the
-// exchanges around the two ends a frontier at a time (Store.Adjacent), at
-// most the analysis limit of them, then loads the exchanges of the paths
-// found by id. Either way the answer is the one ShortestPaths gives over
-// the subgraph.
+// without loading the subgraph of f: by a bidirectional search that reads
+// the exchanges around the two ends a frontier at a time, from the
+// in-process graph's adjacency when there is one, else over the cached
+// subgraph when it is small (maxCachedPathEdges), else through the store
+// (Store.Adjacent), at most the analysis limit of them; then it reads the
+// exchanges of the paths found by id. Either way the answer is the one
+// ShortestPaths gives over the subgraph.
 func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
-	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}, Connected: new(bool)}
 	// One more than wanted tells whether ALL_SHORTEST was cut.
 	opts.Limit = k + 1
 	cut := func(ps []analysis.Path) []analysis.Path {
@@ -425,17 +672,22 @@ func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode mode
 		}
 		return ps
 	}
+	sn, err := r.snapshot(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	l := r.loadersFor(ctx)
-	if g, ok := r.cachedEdges(f); ok && len(g.Edges) <= maxCachedPathEdges {
+	if g, ok := r.cachedEdges(f, sn); ok && sn == nil && len(g.Edges) <= maxCachedPathEdges {
 		ix := indexGraph(g)
 		if ix.actors[from] == nil || ix.actors[to] == nil {
 			return res, nil
 		}
-		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.ShortestPaths(g, from, to, opts) })
+		sp, err := analysis.SearchShortest(ctx, analysis.SubgraphExpander(g), from, to, opts, 0)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range cut(ps) {
+		setReach(res, sp)
+		for _, p := range cut(sp.Paths) {
 			res.Paths = append(res.Paths, ix.path(l, p))
 		}
 		return res, nil
@@ -443,38 +695,39 @@ func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode mode
 	expand := func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
 		return r.Store.Adjacent(ctx, ids, f)
 	}
-	ps, err := analysis.ShortestPathsExpanding(ctx, expand, from, to, opts, r.maxEdges())
+	if sn != nil {
+		expand = func(_ context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+			return sn.Adjacent(ids, f)
+		}
+	}
+	sp, err := analysis.SearchShortest(ctx, expand, from, to, opts, r.maxEdges())
 	if err != nil {
 		if noExchanges(err) {
 			return res, nil
 		}
 		return nil, err
 	}
-	ps = cut(ps)
+	setReach(res, sp)
+	ps := cut(sp.Paths)
 	if len(ps) == 0 {
 		return res, nil
 	}
-	var ids []string
+	var ids, actorIDs []string
 	for _, p := range ps {
 		ids = append(ids, p.ExchangeIDs...)
+		actorIDs = append(actorIDs, p.ActorIDs...)
 	}
-	xs, err := l.exchanges.LoadAll(ctx, dedupe(ids))
+	// The actors of the paths load with their exchanges, in the same
+	// batch window, for Path.nodes.
+	l.actors.LoadAllThunk(ctx, dedupe(actorIDs))
+	byID, err := r.exchangesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*c2c.Exchange, len(xs))
-	for _, x := range xs {
-		if x != nil {
-			byID[x.ID] = x
-		}
-	}
 	for _, p := range ps {
-		mp := &model.Path{ActorIDs: p.ActorIDs, Exchanges: make([]*c2c.Exchange, len(p.ExchangeIDs)), Hops: p.Hops(), Parallel: p.Parallel}
-		for i, id := range p.ExchangeIDs {
-			if mp.Exchanges[i] = byID[id]; mp.Exchanges[i] == nil {
-				// Deleted since the search read it.
-				return nil, &c2c.Error{Kind: c2c.KindUnavailable, Message: "the graph changed during the path search: ask again"}
-			}
+		mp, err := modelPath(p, byID)
+		if err != nil {
+			return nil, err
 		}
 		res.Paths = append(res.Paths, mp)
 	}
@@ -499,14 +752,22 @@ func (r *Resolver) reachable(ctx context.Context, from string, opts analysis.Pat
 	if ix.actors[from] == nil {
 		return res, nil
 	}
-	as, err := run(ctx, func() ([]analysis.Arrival, error) { return analysis.Reachable(g, from, opts) })
+	as, err := run(ctx, func() ([]analysis.Arrival, error) { return analysis.ReachableContext(ctx, g, from, opts) })
 	if err != nil {
 		return nil, err
 	}
 	res.Count = len(as)
-	l := r.loadersFor(ctx)
-	for _, a := range as[:min(first, len(as))] {
-		res.Arrivals = append(res.Arrivals, &model.Arrival{ActorID: a.ActorID, Arrival: a.Date, Hops: a.Hops, Path: ix.timedPath(l, a.Path)})
+	as = as[:min(first, len(as))]
+	tps := make([]analysis.TimedPath, len(as))
+	for i, a := range as {
+		tps[i] = a.Path
+	}
+	ps, err := r.modelPaths(ctx, ix, tps, true)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range as {
+		res.Arrivals = append(res.Arrivals, &model.Arrival{ActorID: a.ActorID, Arrival: a.Date, Hops: a.Hops, Path: ps[i]})
 	}
 	return res, nil
 }
@@ -636,22 +897,26 @@ func (r *Resolver) actorsByID(ctx context.Context, ids []string) ([]model.Actor,
 // TTL, else computes it with compute, which asks the store itself instead
 // of reading the subgraph of a filter, and caches it under the data version
 // read before compute ran.
-func cachedFrom[T any](r *Resolver, key string, compute func() (T, error)) (T, error) {
+func cachedFrom[T any](ctx context.Context, r *Resolver, key string, f c2c.ExchangeFilter, compute func() (T, error)) (T, error) {
 	var zero T
 	if r.Cache == nil {
 		return compute()
 	}
+	sn, err := r.snapshot(ctx, f)
+	if err != nil {
+		return zero, err
+	}
 	if e, ok := r.Cache.Get(key); ok {
-		if ce, ok := e.(cacheEntry); ok && r.now().Sub(ce.at) < r.cacheTTL() {
+		if ce, ok := r.fresh(e, sn); ok {
 			return ce.v.(T), nil
 		}
 	}
-	version, at := r.Cache.Version(), r.now()
+	version, at := r.cacheVersion(sn), r.now()
 	v, err := compute()
 	if err != nil {
 		return zero, err
 	}
-	r.Cache.Put(key, version, cacheEntry{v: v, at: at})
+	r.Cache.Put(key, version, cacheEntry{v: v, at: at, version: snapVersion(sn)})
 	return v, nil
 }
 

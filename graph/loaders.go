@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // DefaultBatchWait is how long a loader collects keys before it calls the
@@ -345,7 +347,16 @@ type loadersKey struct{}
 // AroundOperations gives each operation its own dataloaders. Register it on
 // the gqlgen handler (NewServer does); without it every field falls back
 // to loaders of its own and batching is lost.
+//
+// Over the in-process graph it also pins the snapshot a query reads (unless
+// the transport pinned one), so that all its fields answer from one data
+// version.
 func (r *Resolver) AroundOperations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if r.Graph != nil && graphmem.SnapshotFrom(ctx) == nil {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query {
+			ctx = graphmem.WithSnapshot(ctx, r.Graph.Snapshot())
+		}
+	}
 	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r)))
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // Resolver is the root resolver and the one place where dependencies enter
@@ -46,6 +47,16 @@ type Resolver struct {
 	// BatchWait is how long a dataloader gathers keys before it calls the
 	// store; 0 means DefaultBatchWait.
 	BatchWait time.Duration
+
+	// Graph is the in-process graph the graph questions read (analyses,
+	// paths, counts); nil means they ask the store. Store should then be
+	// the graphmem.Store over the same graph, so that the store-shaped
+	// reads (neighbourhood, subgraph, stats, partners, exchange pages)
+	// answer from it too.
+	Graph *graphmem.Graph
+	// MaxStale bounds the age of the snapshot graph questions answer
+	// from; past it they answer UNAVAILABLE. 0 means no bound.
+	MaxStale time.Duration
 
 	vocab vocabCache
 	// edgeLoads lets concurrent requests that miss the cache share one

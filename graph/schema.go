@@ -15,7 +15,7 @@ import (
 // server.Config.MaxComplexity default to it. The weights below are set
 // against it: a dashboard's depth-3 read (50 actors × 20 partners × 20
 // exchanges) scores about 82,000, the largest ego network the API allows
-// (depth 3, 2,000 actors, the explorer's fields) about 68,000, and a dozen
+// (depth 3, 2,000 actors, the explorer's fields) about 68,000, and twenty
 // default K_SHORTEST searches or three all-pairs centralities fill it.
 const DefaultMaxComplexity = 100_000
 
@@ -29,10 +29,10 @@ const (
 	// aggregation in the store: timeline, southSouthShare, pairSpans,
 	// stats, components, subgraph, degree centralities.
 	CostScan = 2_000
-	// CostTraversal is one path search: SHORTEST and ALL_SHORTEST
-	// (a bidirectional search), one TIME_RESPECTING sweep, and each of the
-	// k searches of K_SHORTEST (see pathsCost).
-	CostTraversal = 2_000
+	// CostPaths is one path search before the work of its mode and hop
+	// limit (pathcost.go): SHORTEST and ALL_SHORTEST (a bidirectional
+	// search), K_SHORTEST, TIME_RESPECTING and reachable.
+	CostPaths = 2_000
 	// CostIterative is an analysis that sweeps the graph until it
 	// converges: PageRank, Louvain communities.
 	CostIterative = 10_000
@@ -75,11 +75,12 @@ func NewExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	// The analyses' items are read in one store call or computed in
 	// memory: they cost a tenth each.
 	tenth := func(child int, n *int, def int) int { return max(1, size(n, def)/10) * child }
-	c.Query.Paths = func(child int, _, _ string, mode *model.PathMode, k, maxHops *int, _ *bool, _ *model.ExchangeFilter) int {
-		return pathsCost(child, mode, k, maxHops)
+	// Path searches: the weights are in pathcost.go.
+	c.Query.Paths = func(child int, _, _ string, mode *model.PathMode, k *int, maxHops *int, _ *bool, _ *model.ExchangeFilter) int {
+		return pathsComplexity(child, mode, k, maxHops)
 	}
-	c.Query.Reachable = func(child int, _ string, _ *model.ExchangeFilter, _ *bool, maxHops, first *int) int {
-		return reachableCost(maxHops) + tenth(child, first, 100)
+	c.Query.Reachable = func(child int, _ string, _ *model.ExchangeFilter, _ *bool, maxHops *int, first *int) int {
+		return reachableComplexity(child, maxHops, first)
 	}
 	c.Query.Timeline = func(child int, _ *model.ExchangeFilter, _ *model.TimelineDimension, _ *c2c.Definition) int {
 		return CostScan + child
@@ -128,47 +129,6 @@ func neighbourhoodCost(child int, depth, limit *int) int {
 	d := clamp(size(depth, 1), 1, c2c.MaxNeighbourhoodDepth)
 	n := clamp(size(limit, 200), 1, c2c.MaxNeighbourhoodNodes)
 	return 1 + d*n*NeighbourhoodHopCost + max(1, n/10)*child
-}
-
-// pathsCost is the complexity of a paths field. All the cost rules of
-// path search are here and in reachableCost, so that they change with the
-// path algorithms:
-//
-//   - SHORTEST and ALL_SHORTEST: one bidirectional search (CostTraversal)
-//     whatever the hop bound, which only stops it sooner;
-//   - K_SHORTEST: k searches, each as dear as its hop bound is long
-//     relative to the default;
-//   - TIME_RESPECTING: one sweep, as dear as its hop bound is long
-//     relative to the default;
-//
-// plus each path the mode returns at most.
-func pathsCost(child int, mode *model.PathMode, k, maxHops *int) int {
-	m := model.PathModeShortest
-	if mode != nil {
-		m = *mode
-	}
-	hops := hopFactor(maxHops)
-	switch m {
-	case model.PathModeKShortest:
-		n := clamp(size(k, 3), 1, analysis.MaxK)
-		return n*CostTraversal*hops + n*child
-	case model.PathModeAllShortest:
-		return CostTraversal + clamp(size(k, analysis.MaxK), 1, analysis.MaxK)*child
-	case model.PathModeTimeRespecting:
-		return CostTraversal*hops + child
-	}
-	return CostTraversal + child
-}
-
-// reachableCost is the complexity of a reachable search before its
-// arrivals: one time-respecting sweep from the start (see pathsCost).
-func reachableCost(maxHops *int) int { return CostTraversal * hopFactor(maxHops) }
-
-// hopFactor is how many default-length searches a hop bound is worth:
-// maxHops / analysis.DefaultMaxHops rounded up, at least 1.
-func hopFactor(maxHops *int) int {
-	h := size(maxHops, analysis.DefaultMaxHops)
-	return max(1, (h+analysis.DefaultMaxHops-1)/analysis.DefaultMaxHops)
 }
 
 // clamp bounds n to [lo, hi]: arguments outside their range fail in the

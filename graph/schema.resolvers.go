@@ -672,7 +672,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	if err != nil {
 		return nil, err
 	}
-	hops, err := hopLimit("maxHops", maxHops)
+	hops, err := pathHops(m, maxHops)
 	if err != nil {
 		return nil, err
 	}
@@ -690,7 +690,7 @@ func (r *queryResolver) Reachable(ctx context.Context, from string, filter *mode
 	if err := checkID("from", from); err != nil {
 		return nil, err
 	}
-	hops, err := hopLimit("maxHops", maxHops)
+	hops, err := timedHops(maxHops)
 	if err != nil {
 		return nil, err
 	}
@@ -840,7 +840,7 @@ func (r *queryResolver) Stats(ctx context.Context, filter *model.ExchangeFilter,
 	if err != nil {
 		return nil, err
 	}
-	return cachedFrom(r.Resolver, analysis.Key("stats", f, dims, n), func() (*model.Stats, error) {
+	return cachedFrom(ctx, r.Resolver, analysis.Key("stats", f, dims, n), f, func() (*model.Stats, error) {
 		return r.stats(ctx, f, dims, n)
 	})
 }

@@ -15,10 +15,15 @@ import (
 // another process (c2c import) is seen after the cache TTL, or at once by a
 // filter naming it, because an id missing from the cached vocabulary makes
 // checkThemes read the store again before refusing it.
+//
+// Over the in-process graph the cache also follows the data version: a
+// vocabulary read at an older version than the graph's is read again, so a
+// theme written by another process is seen within one poll.
 type vocabCache struct {
-	mu     sync.Mutex // held while loading, so concurrent misses share one read
-	themes map[string]c2c.Theme
-	at     time.Time
+	mu      sync.Mutex // held while loading, so concurrent misses share one read
+	themes  map[string]c2c.Theme
+	at      time.Time
+	version uint64
 }
 
 // vocabulary returns the theme vocabulary by id, from the cache when it is
@@ -32,7 +37,11 @@ func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.T
 	c := &r.vocab
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !fresh && c.themes != nil && r.now().Sub(c.at) < r.cacheTTL() {
+	var version uint64
+	if r.Graph != nil {
+		version = r.Graph.Version()
+	}
+	if !fresh && c.themes != nil && r.now().Sub(c.at) < r.cacheTTL() && version == c.version {
 		return c.themes, nil
 	}
 	at := r.now()
@@ -40,7 +49,7 @@ func (r *Resolver) vocabulary(ctx context.Context, fresh bool) (map[string]c2c.T
 	if err != nil {
 		return nil, err
 	}
-	c.themes, c.at = m, at
+	c.themes, c.at, c.version = m, at, version
 	return m, nil
 }
 

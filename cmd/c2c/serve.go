@@ -14,6 +14,7 @@ import (
 	"github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/demo"
+	"github.com/c2c-project/c2c/internal/graphmem"
 	"github.com/c2c-project/c2c/internal/server"
 )
 
@@ -39,6 +40,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	maxGraphEdges := fs.Int("max-graph-edges", envInt(e.getenv, "C2C_MAX_GRAPH_EDGES", graph.DefaultMaxEdges), "most exchanges a graph analysis or export reads [C2C_MAX_GRAPH_EDGES]")
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
 	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
+	inMemory := fs.Bool("graph", envBool(e.getenv, "C2C_GRAPH", true), "answer graph questions from an in-process graph of the store, kept up to date from its change log [C2C_GRAPH]")
+	poll := fs.Duration("poll-interval", envDuration(e.getenv, "C2C_POLL_INTERVAL", graphmem.DefaultPollInterval), "how often the in-process graph asks the store for its data version [C2C_POLL_INTERVAL]")
+	maxStale := fs.Duration("max-staleness", envDuration(e.getenv, "C2C_MAX_STALENESS", time.Minute), "how long the in-process graph keeps answering while the store does not; 0 for no bound [C2C_MAX_STALENESS]")
+	minVersionWait := fs.Duration("min-version-wait", envDuration(e.getenv, "C2C_MIN_VERSION_WAIT", server.DefaultMinVersionWait), "how long a request with C2C-Min-Version waits for the in-process graph [C2C_MIN_VERSION_WAIT]")
 	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
 	var shut shutdownFlags
 	shut.register(fs, e.getenv)
@@ -86,7 +91,20 @@ func serve(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	var g *graphmem.Graph
+	if *inMemory {
+		start := time.Now()
+		if g, err = graphmem.New(ctx, st, log); err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("build the in-process graph: %w", err)
+		}
+		sn := g.Snapshot()
+		log.Info("in-process graph built", "version", sn.Version(), "actors", sn.Actors(), "exchanges", sn.Exchanges(),
+			"took", time.Since(start).Round(time.Millisecond))
+		go g.Run(ctx, *poll)
+	}
 	cfg := server.Config{
+		Graph: g, MaxStale: *maxStale, MinVersionWait: *minVersionWait,
 		APIKeys: splitKeys(*keys), RequestTimeout: *timeout, Debug: *debug, Version: version,
 		MaxDepth: *maxDepth, MaxComplexity: *maxComplexity, MaxBodyBytes: *maxBody,
 		MaxBatch: *maxBatch, MaxTokens: *maxTokens, MaxFields: *maxFields, MaxAliases: *maxAliases,

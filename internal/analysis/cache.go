@@ -42,6 +42,20 @@ func (c *Cache) Bump() {
 	clear(c.entries)
 }
 
+// Advance moves the cache to version v when v is newer than the current
+// version, dropping every entry, and returns the current version: a cache
+// that follows a data version (the in-process graph's) rather than
+// counting writes itself.
+func (c *Cache) Advance(v uint64) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v > c.version {
+		c.version = v
+		clear(c.entries)
+	}
+	return c.version
+}
+
 // Get returns the value cached under key for the current version.
 func (c *Cache) Get(key string) (any, bool) {
 	c.mu.Lock()

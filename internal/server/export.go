@@ -37,7 +37,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.writeExportError(w, r, err)
 		return
 	}
-	g, err := s.store.Edges(r.Context(), f)
+	g, err := s.backing().Edges(r.Context(), f)
 	if err != nil {
 		s.writeExportError(w, r, err)
 		return
@@ -162,7 +162,7 @@ func (s *Server) checkExportThemes(r *http.Request, themes []string) error {
 // checkExportSize refuses a filter selecting more exchanges than the
 // analysis limit, counting before loading.
 func (s *Server) checkExportSize(r *http.Request, f c2c.ExchangeFilter) error {
-	page, err := s.store.Exchanges(r.Context(), c2c.ExchangeQuery{Filter: f, Order: c2c.OrderExIDAsc, First: 1, WantTotal: true})
+	page, err := s.backing().Exchanges(r.Context(), c2c.ExchangeQuery{Filter: f, Order: c2c.OrderExIDAsc, First: 1, WantTotal: true})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/explorer"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -101,7 +102,25 @@ type Config struct {
 	// FairShare bounds expensive operations and each client's requests
 	// (fairshare.go).
 	FairShare FairShare
+	// Graph is the in-process graph of the store; nil means every question
+	// asks the store. With it, graph questions answer from its snapshot,
+	// every response carries the snapshot's data version
+	// (extensions.version and the C2C-Version header), a mutation's
+	// response is sent once the graph has caught up with it, and a request
+	// with C2C-Min-Version waits for the graph to reach that version.
+	Graph *graphmem.Graph
+	// MaxStale is how old (graphmem.Graph.Age) the snapshot may grow while
+	// the store does not answer before graph questions answer UNAVAILABLE;
+	// 0 means no bound.
+	MaxStale time.Duration
+	// MinVersionWait bounds how long a request with C2C-Min-Version waits;
+	// 0 means DefaultMinVersionWait.
+	MinVersionWait time.Duration
 }
+
+// DefaultMinVersionWait is how long a request with C2C-Min-Version waits
+// for the in-process graph to reach it before it answers UNAVAILABLE.
+const DefaultMinVersionWait = 2 * time.Second
 
 func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
@@ -134,6 +153,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheTTL <= 0 {
 		c.CacheTTL = graph.DefaultCacheTTL
+	}
+	if c.MinVersionWait <= 0 {
+		c.MinVersionWait = DefaultMinVersionWait
 	}
 	return c
 }
@@ -173,8 +195,22 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		fair:    newFairness(cfg.FairShare),
 	}
 	s.fair.register(s.metrics.registry)
+	if cfg.Graph != nil {
+		s.store = graphmem.NewStore(store, cfg.Graph, cfg.MaxStale)
+		s.metrics.registry.MustRegister(cfg.Graph.Collectors()...)
+	}
 	s.handler = s.routes()
 	return s
+}
+
+// backing returns the store itself, under the in-process graph if there
+// is one: an export reads every field of every exchange it selects, which
+// the store gives in one query.
+func (s *Server) backing() c2c.Store {
+	if ms, ok := s.store.(*graphmem.Store); ok {
+		return ms.Store
+	}
+	return s.store
 }
 
 // Handler returns the server's HTTP handler.
@@ -213,11 +249,12 @@ const (
 // graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
-		Store: s.store, Log: s.log,
+		Store: s.store, Log: s.log, Graph: s.cfg.Graph, MaxStale: s.cfg.MaxStale,
 		Cache:    analysis.NewCache(graph.DefaultCacheSize),
 		CacheTTL: s.cfg.CacheTTL, BatchWait: s.cfg.BatchWait, MaxEdges: s.cfg.MaxGraphEdges, MaxPairWork: s.cfg.MaxPairWork,
 	})
-	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs})
+	srv.AddTransport(httpTransport{maxBatch: s.cfg.MaxBatch, maxComplexity: s.cfg.MaxComplexity, maxFields: s.cfg.MaxFields, maxMergePairs: s.cfg.MaxMergePairs,
+		graph: s.cfg.Graph, minVersionWait: s.cfg.MinVersionWait, log: s.log})
 	queries := newWeightedCache(queryCacheEntries, queryCacheBytes, func(q string, _ *ast.QueryDocument) int { return len(q) })
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(s.cfg.MaxTokens)

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -17,6 +19,7 @@ import (
 
 	gqlgraph "github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/graphmem"
 )
 
 // Response media types of the GraphQL-over-HTTP specification.
@@ -61,6 +64,11 @@ type httpTransport struct {
 	maxComplexity int
 	maxFields     int
 	maxMergePairs int
+	// graph is the in-process graph whose version responses carry; nil
+	// when there is none.
+	graph          *graphmem.Graph
+	minVersionWait time.Duration
+	log            *slog.Logger
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -89,7 +97,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		}
 		p.Headers = r.Header
 		p.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-		resp, method := execute(ctx, exec, p, true)
+		resp, method := t.execute(ctx, exec, p, true)
 		if method {
 			w.Header().Set("Allow", http.MethodPost)
 			writeResponse(w, media, http.StatusMethodNotAllowed, resp)
@@ -117,7 +125,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			p.ReadTime = graphql.TraceTiming{Start: start, End: end}
 		}
 		if !batch {
-			resp, _ := execute(ctx, exec, ops[0], false)
+			resp, _ := t.execute(ctx, exec, ops[0], false)
 			writeResponse(w, media, statusOf(media, resp), resp)
 			return
 		}
@@ -135,8 +143,9 @@ func (t httpTransport) batch(ctx context.Context, w http.ResponseWriter, exec gr
 	ctx = withBudget(ctx, &budget{left: t.maxComplexity, fieldsLeft: t.maxFields, pairsLeft: t.maxMergePairs, batch: true})
 	out := make([]*wireResponse, len(ops))
 	for i, p := range ops {
-		resp, _ := execute(ctx, exec, p, false)
+		resp, _ := t.execute(ctx, exec, p, false)
 		out[i] = wire(resp)
+		setVersionHeader(w, resp)
 	}
 	writeJSON(w, media, http.StatusOK, out)
 }
@@ -151,7 +160,7 @@ func (httpTransport) refuse(ctx context.Context, w http.ResponseWriter, exec gra
 
 // execute runs one operation. With get it refuses anything but a query
 // and reports that as method: the caller answers 405.
-func execute(ctx context.Context, exec graphql.GraphExecutor, p *graphql.RawParams, get bool) (resp *graphql.Response, method bool) {
+func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, p *graphql.RawParams, get bool) (resp *graphql.Response, method bool) {
 	if ctx.Err() != nil {
 		return exec.DispatchError(ctx, gqlerror.List{timedOut()}), false
 	}
@@ -159,6 +168,77 @@ func execute(ctx context.Context, exec graphql.GraphExecutor, p *graphql.RawPara
 	if errs != nil {
 		return exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs), false
 	}
+	if t.graph == nil {
+		return dispatch(ctx, exec, oc, get)
+	}
+	// The snapshot a query reads: at least the version the client asked
+	// for (a write it made through another replica), else the current one.
+	sn := t.graph.Snapshot()
+	if h := p.Headers.Get(MinVersionHeader); h != "" {
+		v, err := strconv.ParseUint(strings.TrimSpace(h), 10, 64)
+		if err != nil {
+			return t.versioned(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
+				Message:    fmt.Sprintf("header %s: %q is not a data version (a non-negative integer from a C2C-Version header)", MinVersionHeader, h),
+				Extensions: map[string]any{"code": CodeBadRequest},
+			}}), t.graph.Version()), false
+		}
+		if sn, err = t.graph.WaitFor(ctx, v, t.minVersionWait); err != nil {
+			return t.versioned(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{{
+				Message: err.Error(), Extensions: map[string]any{"code": c2c.KindUnavailable.String()},
+			}}), t.graph.Version()), false
+		}
+	}
+	mutation := oc.Operation != nil && oc.Operation.Operation == ast.Mutation
+	if !mutation {
+		ctx = graphmem.WithSnapshot(ctx, sn)
+	}
+	resp, method = dispatch(ctx, exec, oc, get)
+	version := sn.Version()
+	if mutation && !method {
+		// What this request wrote is in the graph before the client
+		// hears of it.
+		cctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+		err := t.graph.CatchUp(cctx)
+		cancel()
+		if err != nil {
+			t.log.WarnContext(ctx, "the in-process graph could not catch up after a mutation", "err", err.Error())
+		}
+		version = t.graph.Version()
+	}
+	return t.versioned(resp, version), method
+}
+
+// versioned records the data version a response shows in its extensions.
+func (httpTransport) versioned(resp *graphql.Response, version uint64) *graphql.Response {
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["version"] = version
+	return resp
+}
+
+// catchUpTimeout bounds the in-process graph's catch-up after a mutation.
+// It runs on a context of its own, so that a request cancelled after its
+// writes committed still leaves the graph current.
+const catchUpTimeout = 30 * time.Second
+
+// MinVersionHeader is the request header that makes a request wait until
+// the in-process graph has reached a data version; VersionHeader is the
+// response header that gives the version a response shows.
+const (
+	MinVersionHeader = "C2C-Min-Version"
+	VersionHeader    = "C2C-Version"
+)
+
+// setVersionHeader sets C2C-Version from the response's extensions.version.
+func setVersionHeader(w http.ResponseWriter, resp *graphql.Response) {
+	if v, ok := resp.Extensions["version"].(uint64); ok {
+		w.Header().Set(VersionHeader, strconv.FormatUint(v, 10))
+	}
+}
+
+// dispatch runs the operation of oc.
+func dispatch(ctx context.Context, exec graphql.GraphExecutor, oc *graphql.OperationContext, get bool) (resp *graphql.Response, method bool) {
 	if get && oc.Operation.Operation != ast.Query {
 		err := &gqlerror.Error{
 			Message:    fmt.Sprintf("GET requests run queries only; send this %s as a POST", oc.Operation.Operation),
@@ -270,6 +350,7 @@ func cutUTF8(s string, n int) string {
 }
 
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	setVersionHeader(w, resp)
 	if len(resp.Data) == 0 {
 		// A request error must not be stored by a cache in front: a
 		// persisted-query miss in particular is answered differently once

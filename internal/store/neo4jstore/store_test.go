@@ -86,6 +86,12 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
 }
 
+// TestConformanceInMemory runs the same suite with the graph questions
+// answered by the in-process graph (internal/graphmem) over the store.
+func TestConformanceInMemory(t *testing.T) {
+	storetest.RunInMemory(t, func(t *testing.T) c2c.Store { return mustFresh(t) })
+}
+
 // TestChangeLogPruning runs the pruning checks on a store keeping a short
 // log.
 func TestChangeLogPruning(t *testing.T) {

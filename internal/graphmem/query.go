@@ -1,0 +1,423 @@
+package graphmem
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/c2c-project/c2c/internal/c2c"
+)
+
+// Count returns the number of exchanges f selects.
+func (s *Snapshot) Count(f c2c.ExchangeFilter) (int, error) {
+	m, err := s.match(f)
+	if err != nil {
+		return 0, err
+	}
+	return int(m.GetCardinality()), nil
+}
+
+// Edges answers c2c.Store.Edges from the snapshot: the exchanges f
+// selects, in id order, and the actors at their ends, in id order, with
+// the fields the snapshot holds (no titles, names, summaries or source
+// URLs; what every graph analysis reads). The records are new on each
+// call and the caller may keep them.
+func (s *Snapshot) Edges(f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	m, err := s.match(f)
+	if err != nil {
+		return nil, err
+	}
+	g := &c2c.Subgraph{Edges: make([]*c2c.Exchange, 0, m.GetCardinality())}
+	ends := roaring.New()
+	it := m.Iterator()
+	for it.HasNext() {
+		x := int32(it.Next())
+		g.Edges = append(g.Edges, s.skeletonExchange(x))
+		ends.Add(uint32(s.exSrc[x]))
+		ends.Add(uint32(s.exTgt[x]))
+	}
+	g.Nodes = make([]*c2c.Actor, 0, ends.GetCardinality())
+	ai := ends.Iterator()
+	for ai.HasNext() {
+		g.Nodes = append(g.Nodes, s.skeletonActor(int32(ai.Next())))
+	}
+	return g, nil
+}
+
+// incident calls fn for each exchange at actor a (either end), in no
+// particular order.
+func (s *Snapshot) incident(a int32, fn func(x, other int32)) {
+	for _, x := range s.out[s.outOff[a]:s.outOff[a+1]] {
+		fn(x, s.exTgt[x])
+	}
+	for _, x := range s.in[s.inOff[a]:s.inOff[a+1]] {
+		fn(x, s.exSrc[x])
+	}
+}
+
+// Neighbourhood answers c2c.Store.Neighbourhood from the snapshot, with
+// skeleton records as Edges gives: a breadth-first search over the CSR
+// adjacency, keeping exchanges f selects. KindNotFound if the centre is
+// not in the snapshot.
+func (s *Snapshot) Neighbourhood(q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error) {
+	if q.Depth < 1 || q.Depth > c2c.MaxNeighbourhoodDepth {
+		return nil, c2c.Invalid("depth", "%d is outside 1..%d", q.Depth, c2c.MaxNeighbourhoodDepth)
+	}
+	if q.Limit < 1 || q.Limit > c2c.MaxNeighbourhoodNodes {
+		return nil, c2c.Invalid("limit", "%d is outside 1..%d", q.Limit, c2c.MaxNeighbourhoodNodes)
+	}
+	m, err := s.match(q.Filter)
+	if err != nil {
+		return nil, err
+	}
+	centre, ok := s.actor(q.Centre)
+	if !ok {
+		return nil, c2c.NotFound("actor", q.Centre)
+	}
+	dist := map[int32]int{centre: 0}
+	order := []int32{centre}
+	frontier := []int32{centre}
+	for d := 1; d <= q.Depth && len(frontier) > 0; d++ {
+		var next []int32
+		for _, a := range frontier {
+			s.incident(a, func(x, o int32) {
+				if _, seen := dist[o]; !seen && m.Contains(uint32(x)) {
+					dist[o] = d
+					next = append(next, o)
+				}
+			})
+		}
+		slices.Sort(next)
+		order = append(order, next...)
+		frontier = next
+	}
+	g := &c2c.Subgraph{Depth: map[string]int{}, Nodes: []*c2c.Actor{}, Edges: []*c2c.Exchange{}}
+	if len(order) > q.Limit {
+		order, g.Truncated = order[:q.Limit], true
+	}
+	in := make(map[int32]bool, len(order))
+	for _, a := range order {
+		in[a] = true
+		g.Nodes = append(g.Nodes, s.skeletonActor(a))
+		g.Depth[s.actorIDs[a]] = dist[a]
+	}
+	var xs []int32
+	for _, a := range order {
+		for _, x := range s.out[s.outOff[a]:s.outOff[a+1]] {
+			if in[s.exTgt[x]] && m.Contains(uint32(x)) {
+				xs = append(xs, x)
+			}
+		}
+	}
+	slices.Sort(xs)
+	for _, x := range xs {
+		g.Edges = append(g.Edges, s.skeletonExchange(x))
+	}
+	return g, nil
+}
+
+// Adjacent answers c2c.Store.Adjacent from the snapshot.
+func (s *Snapshot) Adjacent(ids []string, f c2c.ExchangeFilter) (map[string][]c2c.Adjacency, error) {
+	m, err := s.match(f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]c2c.Adjacency{}
+	for _, id := range ids {
+		a, ok := s.actor(id)
+		if !ok {
+			continue
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		var l []c2c.Adjacency
+		outs, ins := s.out[s.outOff[a]:s.outOff[a+1]], s.in[s.inOff[a]:s.inOff[a+1]]
+		// Both lists are in adjacency order; merge them.
+		for len(outs) > 0 || len(ins) > 0 {
+			var x int32
+			outgoing := len(ins) == 0 || (len(outs) > 0 && s.adjLess(outs[0], ins[0]))
+			if outgoing {
+				x, outs = outs[0], outs[1:]
+			} else {
+				x, ins = ins[0], ins[1:]
+			}
+			if !m.Contains(uint32(x)) {
+				continue
+			}
+			other := s.exTgt[x]
+			if !outgoing {
+				other = s.exSrc[x]
+			}
+			l = append(l, c2c.Adjacency{
+				ExchangeID: s.exIDs[x], OtherID: s.actorIDs[other], Outgoing: outgoing,
+				Directed: s.directed.Contains(uint32(x)), Start: unpackDate(s.exStart[x]),
+			})
+		}
+		if len(l) > 0 {
+			out[id] = l
+		}
+	}
+	return out, nil
+}
+
+func (s *Snapshot) adjLess(x, y int32) bool {
+	return cmp.Or(cmp.Compare(s.startSortKey(x), s.startSortKey(y)), cmp.Compare(x, y)) < 0
+}
+
+// Facets answers c2c.Store.ExchangeFacets from the snapshot.
+func (s *Snapshot) Facets(f c2c.ExchangeFilter, keys c2c.FacetKeys) ([]c2c.FacetRow, int, error) {
+	m, err := s.match(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	counts := map[c2c.FacetRow]int{}
+	years := map[int32]string{}
+	it := m.Iterator()
+	for it.HasNext() {
+		x := int32(it.Next())
+		var r c2c.FacetRow
+		if keys.Kind {
+			r.Kind = string(c2c.ExchangeKinds[s.exKind[x]])
+		}
+		if keys.Year && s.exStart[x] != 0 {
+			y := s.exStart[x] / 10000
+			if years[y] == "" {
+				years[y] = strconv.Itoa(int(y))
+			}
+			r.Year = years[y]
+		}
+		if keys.SourceCountry {
+			r.SourceCountry = s.countries[s.actorCountry[s.exSrc[x]]]
+		}
+		if keys.TargetCountry {
+			r.TargetCountry = s.countries[s.actorCountry[s.exTgt[x]]]
+		}
+		if keys.Programme {
+			r.Programme = s.strs[s.exProg[x]]
+		}
+		ts := s.exThemes[s.exThemeOff[x]:s.exThemeOff[x+1]]
+		if !keys.Theme || len(ts) == 0 {
+			counts[r]++
+			continue
+		}
+		for _, t := range ts {
+			r.Theme = s.themes[t]
+			counts[r]++
+		}
+	}
+	rows := make([]c2c.FacetRow, 0, len(counts))
+	for r, n := range counts {
+		r.Count = n
+		rows = append(rows, r)
+	}
+	return rows, int(m.GetCardinality()), nil
+}
+
+// ExchangeIDsByActors answers the selection of c2c.Store.ExchangesByActors
+// from the snapshot: for each actor id, the ids of the first limit (all
+// when limit <= 0) exchanges at either end that f selects, ordered by
+// start (unknown last), then id. The records come from the store.
+func (s *Snapshot) ExchangeIDsByActors(actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]string, error) {
+	adj, err := s.Adjacent(actorIDs, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(adj))
+	for id, l := range adj {
+		if limit > 0 && len(l) > limit {
+			l = l[:limit]
+		}
+		ids := make([]string, len(l))
+		for i, a := range l {
+			ids[i] = a.ExchangeID
+		}
+		out[id] = ids
+	}
+	return out, nil
+}
+
+// PartnersByActors answers c2c.Store.PartnersByActors from the snapshot.
+func (s *Snapshot) PartnersByActors(actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, error) {
+	m, err := s.match(f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*c2c.Partner{}
+	for _, id := range actorIDs {
+		a, ok := s.actor(id)
+		if !ok {
+			continue
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		type acc struct {
+			p      *c2c.Partner
+			first  int32 // packed start of the earliest (coarsest on ties)
+			firstK int32
+			last   int32 // packed date of the latest (finest on ties)
+			lastK  int32
+			themes map[uint16]bool
+		}
+		by := map[int32]*acc{}
+		s.incident(a, func(x, o int32) {
+			if !m.Contains(uint32(x)) {
+				return
+			}
+			p := by[o]
+			if p == nil {
+				p = &acc{p: &c2c.Partner{ActorID: id, PartnerID: s.actorIDs[o]}, themes: map[uint16]bool{}}
+				by[o] = p
+			}
+			p.p.Exchanges++
+			for _, t := range s.exThemes[s.exThemeOff[x]:s.exThemeOff[x+1]] {
+				p.themes[t] = true
+			}
+			st := s.exStart[x]
+			if st == 0 {
+				return
+			}
+			lo := s.exLo[x]
+			if p.first == 0 || lo < p.firstK || (lo == p.firstK && coarser(st, p.first)) {
+				p.first, p.firstK = st, lo
+			}
+			// The latest date covered: the end when it ends after the
+			// start, else the start.
+			d, k := st, lastKey(st)
+			if e := s.exEnd[x]; e != 0 && s.exHi[x] > k {
+				d, k = e, s.exHi[x]
+			}
+			if p.last == 0 || k > p.lastK || (k == p.lastK && coarser(p.last, d)) {
+				p.last, p.lastK = d, k
+			}
+		})
+		ps := make([]*acc, 0, len(by))
+		for o, p := range by {
+			p.p.First, p.p.Last = unpackDate(p.first), unpackDate(p.last)
+			for t := range p.themes {
+				p.p.Themes = append(p.p.Themes, s.themes[t])
+			}
+			slices.Sort(p.p.Themes)
+			_ = o
+			ps = append(ps, p)
+		}
+		slices.SortFunc(ps, func(x, y *acc) int {
+			ox, _ := s.actor(x.p.PartnerID)
+			oy, _ := s.actor(y.p.PartnerID)
+			return cmp.Or(cmp.Compare(y.p.Exchanges, x.p.Exchanges),
+				strings.Compare(s.actorNameKey[ox], s.actorNameKey[oy]), strings.Compare(x.p.PartnerID, y.p.PartnerID))
+		})
+		if limit > 0 && len(ps) > limit {
+			ps = ps[:limit]
+		}
+		l := make([]*c2c.Partner, len(ps))
+		for i, p := range ps {
+			l[i] = p.p
+		}
+		if len(l) > 0 {
+			out[id] = l
+		}
+	}
+	return out, nil
+}
+
+// coarser reports whether packed date a is of coarser precision than b,
+// which is how their text forms compare ("2014" < "2014-01-01").
+func coarser(a, b int32) bool {
+	return c2c.DateString(unpackDate(a)) < c2c.DateString(unpackDate(b))
+}
+
+// ExchangePage answers the selection of c2c.Store.Exchanges from the
+// snapshot for the orders it holds the keys of (start and id; titles stay
+// in the store): the ids of the page, whether more follow and the total.
+// ok is false for an order it cannot serve.
+func (s *Snapshot) ExchangePage(q c2c.ExchangeQuery) (ids []string, hasNext bool, total int, ok bool, err error) {
+	order := q.Order
+	if order == "" {
+		order = c2c.OrderStartAsc
+	}
+	if order != c2c.OrderStartAsc && order != c2c.OrderStartDesc && order != c2c.OrderExIDAsc {
+		return nil, false, 0, false, nil
+	}
+	if q.First < 1 || q.First > c2c.MaxPageSize {
+		return nil, false, 0, true, c2c.Invalid("first", "%d is outside 1..%d", q.First, c2c.MaxPageSize)
+	}
+	m, err := s.match(q.Filter)
+	if err != nil {
+		return nil, false, 0, true, err
+	}
+	key := func(x int32) int32 {
+		if s.exLo[x] != 0 {
+			return s.exLo[x]
+		}
+		if order == c2c.OrderStartDesc {
+			return c2c.UnknownStartDesc
+		}
+		return c2c.UnknownStartAsc
+	}
+	xs := make([]int32, 0, m.GetCardinality())
+	it := m.Iterator()
+	for it.HasNext() {
+		xs = append(xs, int32(it.Next()))
+	}
+	compare := func(x, y int32) int { return cmp.Compare(x, y) }
+	switch order {
+	case c2c.OrderStartAsc:
+		compare = func(x, y int32) int { return cmp.Or(cmp.Compare(key(x), key(y)), cmp.Compare(x, y)) }
+	case c2c.OrderStartDesc:
+		compare = func(x, y int32) int {
+			kx, ky := key(x), key(y)
+			// Unknown dates come last in both directions.
+			ux, uy := s.exLo[x] == 0, s.exLo[y] == 0
+			if ux != uy {
+				if ux {
+					return 1
+				}
+				return -1
+			}
+			return cmp.Or(cmp.Compare(ky, kx), cmp.Compare(x, y))
+		}
+	}
+	total = len(xs)
+	if order != c2c.OrderExIDAsc {
+		slices.SortFunc(xs, compare)
+	}
+	start := 0
+	if c := q.After; c != nil {
+		// The first row after the cursor's position.
+		start = len(xs)
+		for i, x := range xs {
+			var after bool
+			switch order {
+			case c2c.OrderExIDAsc:
+				after = s.exIDs[x] > c.ID
+			case c2c.OrderStartAsc:
+				k := int64(key(x))
+				after = k > c.Num || (k == c.Num && s.exIDs[x] > c.ID)
+			default:
+				k := int64(key(x))
+				ux := s.exLo[x] == 0
+				uc := c.Num == c2c.UnknownStartDesc
+				switch {
+				case ux != uc:
+					after = ux
+				default:
+					after = k < c.Num || (k == c.Num && s.exIDs[x] > c.ID)
+				}
+			}
+			if after {
+				start = i
+				break
+			}
+		}
+	}
+	end := min(start+q.First, len(xs))
+	for _, x := range xs[start:end] {
+		ids = append(ids, s.exIDs[x])
+	}
+	return ids, end < len(xs), total, true, nil
+}
