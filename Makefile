@@ -12,7 +12,7 @@ NEO4J           := tools/neo4j/neo4j.sh
 
 EXPLORER_WEB  := internal/explorer/web
 
-.PHONY: run test check fmt-check vet lint test-go test-reported clients-deps generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
+.PHONY: run test test-measured fuzz check fmt-check vet lint test-go test-reported clients-deps generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
 
 run:
 	$(GO) run ./cmd/c2c serve
@@ -27,6 +27,20 @@ generate:
 # audit and client results, the hostile-request measurements): `make test`
 # runs them apart, verbose, after the rest.
 REPORTED_TESTS := ^(TestNodeClients|TestHostileRequests)$$
+# Throughput measurements, run without the race detector (which slows the
+# server ten times or more: with -race they skip).
+LOAD_TESTS := ^TestFairShareUnderLoad$$
+
+# Fuzz targets, each run for FUZZTIME by make fuzz (part of make test);
+# their corpora are committed under each package's testdata/fuzz.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./internal/server:FuzzDecodeBody ./internal/importer:FuzzParse \
+	./internal/c2c:FuzzParsePartialDate ./internal/c2c:FuzzDecodeCursor
+
+# Measurements that mean nothing under the race detector, run without it
+# and verbose so their figures are read: an import beside a serving server,
+# the heap of a streamed export.
+MEASURED_TESTS := ^(TestImportBesideServingServer|TestExportMemory)$$
 
 test: check neo4j-build explorer-deps clients-deps
 	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
@@ -34,9 +48,23 @@ test: check neo4j-build explorer-deps clients-deps
 	NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) down; \
 	exit $$rc
 	@$(MAKE) --no-print-directory test-reported
+	@$(MAKE) --no-print-directory test-measured
+	@$(MAKE) --no-print-directory fuzz
+
+test-measured:
+	$(GO) test -count=1 -timeout 10m -v -run '$(MEASURED_TESTS)' ./internal/importer ./internal/server
+
+# Each fuzz target for FUZZTIME (go test fuzzes one target at a time).
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 test-reported:
 	$(GO) test -race -count=1 -timeout 10m -v -run '$(REPORTED_TESTS)' ./cmd/c2c ./internal/server
+	$(GO) test -count=1 -timeout 5m -v -run '$(LOAD_TESTS)' ./internal/server
 
 # The Node packages of the client tests, exactly as test/clients/package-lock.json
 # pins them (from the npm registry; Node.js and npm come with the machine).

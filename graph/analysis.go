@@ -148,17 +148,26 @@ func snapVersion(sn *graphmem.Snapshot) uint64 {
 }
 
 // run calls f and returns its result, or the context's error as soon as
-// the request's deadline passes or it is cancelled. The all-pairs
-// centralities are given the context and stop soon after; the other
-// analyses run to their end in the background, and the size limits
-// (MaxEdges, MaxPairWork) bound how long that can be.
+// the request's deadline passes or it is cancelled. The centralities,
+// communities, components, timelines, pair spans and South-South shares
+// are given the context (their *Context functions) and stop soon after;
+// what does not watch it runs to its end in the background, and the size
+// limits (MaxEdges, MaxPairWork) bound how long that can be; WithWork
+// counts it.
 func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
 	}
 	done := make(chan result, 1)
+	wg := workOf(ctx)
+	if wg != nil {
+		wg.Add(1)
+	}
 	go func() {
+		if wg != nil {
+			defer wg.Done()
+		}
 		v, err := f()
 		done <- result{v, err}
 	}()
@@ -354,10 +363,32 @@ func (r *Resolver) checkPairWork(g *c2c.Subgraph, m analysis.Measure) error {
 	return nil
 }
 
-// hopLimit returns the maxHops argument, analysis.DefaultMaxHops when
-// absent; KindInvalid naming field outside 1..analysis.MaxHops.
-func hopLimit(field string, n *int) (int, error) {
-	return pageSize(field, n, analysis.DefaultMaxHops, analysis.MaxHops)
+// pathHops returns the maxHops argument of paths in mode as
+// analysis.PathOptions takes it: for SHORTEST and ALL_SHORTEST 0 (no
+// limit) when absent, else at least 1; for K_SHORTEST and TIME_RESPECTING
+// the mode's maximum when absent, else 1 to that maximum. KindInvalid
+// naming maxHops otherwise.
+func pathHops(mode model.PathMode, n *int) (int, error) {
+	switch mode {
+	case model.PathModeKShortest:
+		return pageSize("maxHops", n, analysis.MaxKShortestHops, analysis.MaxKShortestHops)
+	case model.PathModeTimeRespecting:
+		return timedHops(n)
+	}
+	if n == nil {
+		return 0, nil
+	}
+	if *n < 1 {
+		return 0, c2c.Invalid("maxHops", "%d is less than 1: leave it out for no limit", *n)
+	}
+	return *n, nil
+}
+
+// timedHops returns the maxHops argument of a time-respecting search,
+// analysis.MaxTimedHops when absent; KindInvalid naming maxHops outside
+// 1..analysis.MaxTimedHops.
+func timedHops(n *int) (int, error) {
+	return pageSize("maxHops", n, analysis.MaxTimedHops, analysis.MaxTimedHops)
 }
 
 // pathK returns how many paths mode returns at most.
@@ -465,11 +496,13 @@ func trivialPath(id string, timed bool) *model.Path {
 
 // paths answers Query.paths for the resolved arguments: SHORTEST and
 // ALL_SHORTEST through shortestPaths, which loads no subgraph; K_SHORTEST
-// and TIME_RESPECTING over the subgraph of f.
+// and TIME_RESPECTING over the subgraph of f, where the count and the
+// connection come from the shortest-path search over that subgraph.
 func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
-	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}, Connected: new(bool)}
 	if from == to {
 		res.Paths = append(res.Paths, trivialPath(from, mode == model.PathModeTimeRespecting))
+		res.Count, *res.Connected = 1, true
 		return res, nil
 	}
 	if mode == model.PathModeShortest || mode == model.PathModeAllShortest {
@@ -483,9 +516,14 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 	if ix.actors[from] == nil || ix.actors[to] == nil {
 		return res, nil
 	}
+	sp, err := analysis.SearchShortest(ctx, analysis.SubgraphExpander(g), from, to, analysis.PathOptions{Directed: opts.Directed, MaxHops: opts.MaxHops, Limit: 1}, 0)
+	if err != nil {
+		return nil, err
+	}
+	setReach(res, sp)
 	switch mode {
 	case model.PathModeTimeRespecting:
-		tp, err := run(ctx, func() (*analysis.TimedPath, error) { return analysis.EarliestArrival(g, from, to, opts) })
+		tp, err := run(ctx, func() (*analysis.TimedPath, error) { return analysis.EarliestArrivalContext(ctx, g, from, to, opts) })
 		if err != nil {
 			return nil, err
 		}
@@ -498,7 +536,7 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 		}
 		return res, nil
 	default: // K_SHORTEST
-		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortest(g, from, to, k, opts) })
+		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.KShortestContext(ctx, g, from, to, k, opts) })
 		if err != nil {
 			return nil, err
 		}
@@ -506,6 +544,17 @@ func (r *Resolver) paths(ctx context.Context, from, to string, mode model.PathMo
 			return nil, err
 		}
 		return res, nil
+	}
+}
+
+// setReach copies the count and the connection of a shortest-path search
+// to res: connected is null when the hop limit cut the search.
+func setReach(res *model.PathResult, sp analysis.Shortest) {
+	res.Count = sp.Count
+	if sp.Cut {
+		res.Connected = nil
+	} else {
+		res.Connected = &sp.Connected
 	}
 }
 
@@ -597,12 +646,12 @@ func modelPath(p analysis.Path, byID map[string]*c2c.Exchange) (*model.Path, err
 }
 
 // maxCachedPathEdges is the largest cached subgraph that shortestPaths
-// searches in memory rather than through the store. analysis.ShortestPaths
-// lays out the whole subgraph for each question, which costs about 50 ms at
-// 5,000 exchanges, 0.4 s at 20,000 and 2-5 s at 200,000 (two shared cores
-// under load 6-8), while over 200,000 exchanges the expanding search read
-// 37-9,500 exchanges in 1-3 round trips and took 1-170 ms on SQLite and
-// 5-320 ms (median 47 ms) on Neo4j.
+// searches in memory rather than through the store: the expander over it
+// lays out the whole subgraph for each question, which costs about 50 ms
+// at 5,000 exchanges, 0.4 s at 20,000 and 2-5 s at 200,000 (two shared
+// cores under load 6-8), while over 200,000 exchanges the expanding search
+// through the store read 37-9,500 exchanges in 1-3 round trips and took
+// 1-170 ms on SQLite and 5-320 ms (median 47 ms) on Neo4j.
 const maxCachedPathEdges = 5_000
 
 // shortestPaths answers the SHORTEST and ALL_SHORTEST modes (from != to)
@@ -614,7 +663,7 @@ const maxCachedPathEdges = 5_000
 // exchanges of the paths found by id. Either way the answer is the one
 // ShortestPaths gives over the subgraph.
 func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode model.PathMode, k int, opts analysis.PathOptions, f c2c.ExchangeFilter) (*model.PathResult, error) {
-	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}}
+	res := &model.PathResult{Mode: mode, Paths: []*model.Path{}, Connected: new(bool)}
 	// One more than wanted tells whether ALL_SHORTEST was cut.
 	opts.Limit = k + 1
 	cut := func(ps []analysis.Path) []analysis.Path {
@@ -633,11 +682,12 @@ func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode mode
 		if ix.actors[from] == nil || ix.actors[to] == nil {
 			return res, nil
 		}
-		ps, err := run(ctx, func() ([]analysis.Path, error) { return analysis.ShortestPaths(g, from, to, opts) })
+		sp, err := analysis.SearchShortest(ctx, analysis.SubgraphExpander(g), from, to, opts, 0)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range cut(ps) {
+		setReach(res, sp)
+		for _, p := range cut(sp.Paths) {
 			res.Paths = append(res.Paths, ix.path(l, p))
 		}
 		return res, nil
@@ -650,14 +700,15 @@ func (r *Resolver) shortestPaths(ctx context.Context, from, to string, mode mode
 			return sn.Adjacent(ids, f)
 		}
 	}
-	ps, err := analysis.ShortestPathsExpanding(ctx, expand, from, to, opts, r.maxEdges())
+	sp, err := analysis.SearchShortest(ctx, expand, from, to, opts, r.maxEdges())
 	if err != nil {
 		if noExchanges(err) {
 			return res, nil
 		}
 		return nil, err
 	}
-	ps = cut(ps)
+	setReach(res, sp)
+	ps := cut(sp.Paths)
 	if len(ps) == 0 {
 		return res, nil
 	}
@@ -701,7 +752,7 @@ func (r *Resolver) reachable(ctx context.Context, from string, opts analysis.Pat
 	if ix.actors[from] == nil {
 		return res, nil
 	}
-	as, err := run(ctx, func() ([]analysis.Arrival, error) { return analysis.Reachable(g, from, opts) })
+	as, err := run(ctx, func() ([]analysis.Arrival, error) { return analysis.ReachableContext(ctx, g, from, opts) })
 	if err != nil {
 		return nil, err
 	}

@@ -199,20 +199,34 @@ func TestPathsAgreeWithBFS(t *testing.T) {
 					continue
 				}
 				q := fmt.Sprintf(`{
-  one: paths(from: %q, to: %q, directed: %v, maxHops: 8) { mode truncated paths { %s } }
-  all: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: ALL_SHORTEST) { truncated paths { %s } }
-  k: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: K_SHORTEST, k: 4) { paths { %s } }
+  one: paths(from: %q, to: %q, directed: %v) { mode truncated count connected paths { %s } }
+  all: paths(from: %q, to: %q, directed: %v, mode: ALL_SHORTEST) { truncated count connected paths { %s } }
+  k: paths(from: %q, to: %q, directed: %v, maxHops: 8, mode: K_SHORTEST, k: 4) { count connected paths { %s } }
 }`, from, to, directed, pathFields, from, to, directed, pathFields, from, to, directed, pathFields)
 				var out struct {
 					One, All, K struct {
 						Mode      string
 						Truncated bool
+						Count     float64
+						Connected *bool
 						Paths     []gqlPath
 					}
 				}
 				mustQuery(t, c, q, &out)
 				d, reachable := dist[to]
-				if !reachable || d > 8 {
+				for name, r := range map[string]struct {
+					count     float64
+					connected *bool
+				}{"SHORTEST": {out.One.Count, out.One.Connected}, "ALL_SHORTEST": {out.All.Count, out.All.Connected}, "K_SHORTEST": {out.K.Count, out.K.Connected}} {
+					wantCount, wantConnected := float64(count[to]), &reachable
+					if name == "K_SHORTEST" && reachable && d > 8 {
+						wantCount, wantConnected = 0, nil // cut by maxHops
+					}
+					if r.count != wantCount || (r.connected == nil) != (wantConnected == nil) || (r.connected != nil && *r.connected != *wantConnected) {
+						t.Errorf("%s→%s (directed %v) %s: count %v connected %v, want %v and %v (BFS distance %d)", from, to, directed, name, r.count, r.connected, wantCount, wantConnected, d)
+					}
+				}
+				if !reachable {
 					if len(out.One.Paths)+len(out.All.Paths)+len(out.K.Paths) != 0 {
 						t.Errorf("%s→%s (directed %v) is out of reach, got paths %+v", from, to, directed, out)
 					}
@@ -268,7 +282,7 @@ func TestTimeRespectingPathsAndReachable(t *testing.T) {
 		}
 	}()
 	for _, from := range hubs {
-		want := ref.earliest(from, analysis.DefaultMaxHops)
+		want := ref.earliest(from, analysis.MaxTimedHops)
 		var out struct {
 			Reachable struct {
 				Count    int
@@ -367,10 +381,22 @@ func TestPathEdgeCases(t *testing.T) {
 	}
 	some := g.Edges[0].SourceID
 
-	var out struct{ Paths struct{ Paths []gqlPath } }
-	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: "lonely-town") { paths { hops } } }`, some), &out)
-	if len(out.Paths.Paths) != 0 {
-		t.Errorf("path to an actor without exchanges: %+v, want none", out.Paths.Paths)
+	var out struct {
+		Paths struct {
+			Paths     []gqlPath
+			Count     float64
+			Connected *bool
+		}
+	}
+	for _, mode := range []string{"SHORTEST", "ALL_SHORTEST", "K_SHORTEST", "TIME_RESPECTING"} {
+		mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: "lonely-town", mode: %s) { paths { hops } count connected } }`, some, mode), &out)
+		if len(out.Paths.Paths) != 0 || out.Paths.Count != 0 || out.Paths.Connected == nil || *out.Paths.Connected {
+			t.Errorf("%s to an actor without exchanges: %+v, want no path, count 0, not connected", mode, out.Paths)
+		}
+	}
+	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: %q) { paths { hops } count connected } }`, some, some), &out)
+	if len(out.Paths.Paths) != 1 || out.Paths.Count != 1 || out.Paths.Connected == nil || !*out.Paths.Connected {
+		t.Errorf("from an actor to itself: %+v, want one path, count 1, connected", out.Paths)
 	}
 	mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: %q, mode: TIME_RESPECTING) { paths { %s } } }`, some, some, pathFields), &out)
 	if len(out.Paths.Paths) != 1 || out.Paths.Paths[0].Hops != 0 || len(out.Paths.Paths[0].Nodes) != 1 || out.Paths.Paths[0].Arrival != nil {
@@ -386,7 +412,10 @@ func TestPathEdgeCases(t *testing.T) {
 		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, k: 11) { mode } }`, "BAD_USER_INPUT", "k"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, k: 0) { mode } }`, "BAD_USER_INPUT", "k"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", k: 2) { mode } }`, "BAD_USER_INPUT", "k"},
-		{`{ paths(from: "lonely-town", to: "ethekwini", maxHops: 9) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", maxHops: 0) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", mode: K_SHORTEST, maxHops: 17) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ paths(from: "lonely-town", to: "ethekwini", mode: TIME_RESPECTING, maxHops: 65) { mode } }`, "BAD_USER_INPUT", "maxHops"},
+		{`{ reachable(from: "lonely-town", maxHops: 65) { count } }`, "BAD_USER_INPUT", "maxHops"},
 		{`{ reachable(from: "lonely-town", maxHops: 0) { count } }`, "BAD_USER_INPUT", "maxHops"},
 		{`{ paths(from: "lonely-town", to: "ethekwini", filter: {themesAny: ["no-such-theme"]}) { mode } }`, "BAD_USER_INPUT", "filter.themesAny[0]"},
 		{`{ stats(by: [CLASS]) { exchanges } }`, "BAD_USER_INPUT", "definition"},

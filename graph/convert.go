@@ -54,6 +54,12 @@ func actorFilter(field string, in *model.ActorFilter) (c2c.ActorFilter, error) {
 	if g := in.GlobalSouth; g != nil {
 		f.South = &c2c.SouthFilter{Definition: g.Definition, Status: g.Status}
 	}
+	if in.Text != nil {
+		// Given but folding to nothing ("", "%", "\r\n"): refused, not dropped.
+		if err := c2c.ValidateFilterText(field+".text", *in.Text, c2c.MaxNameLen); err != nil {
+			return f, err
+		}
+	}
 	return f, f.Validate(field)
 }
 
@@ -87,6 +93,11 @@ func (r *Resolver) exchangeFilter(ctx context.Context, field string, in *model.E
 	}
 	if in.Actor != nil && f.ActorID == "" {
 		return f, c2c.Invalid(field+".actor", "is empty")
+	}
+	if in.Text != nil {
+		if err := c2c.ValidateFilterText(field+".text", *in.Text, c2c.MaxTitleLen); err != nil {
+			return f, err
+		}
 	}
 	if err := f.Validate(field); err != nil {
 		return f, err

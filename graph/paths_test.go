@@ -96,13 +96,13 @@ func TestPathsWithoutTheSubgraph(t *testing.T) {
 	}
 	cachedStore.adjacent.Store(0)
 
-	fields := `mode truncated paths { hops parallel nodes { id name } exchanges { id title start source { id } target { id } } }`
+	fields := `mode truncated count connected paths { hops parallel nodes { id name } exchanges { id title start source { id } target { id } } }`
 	asked, withPaths, several, truncated := 0, 0, 0, 0
 	for i := 0; i < len(ids); i += 15 {
 		for j := 4; j < len(ids); j += 19 {
 			for n, f := range filters {
 				directed := (i+j+n)%2 == 0
-				hops := 1 + (i+j)%analysis.MaxHops
+				hops := 1 + (i+j)%8
 				q := fmt.Sprintf(`{
   one: paths(from: %q, to: %q, directed: %v, maxHops: %d %s) { %s }
   all: paths(from: %q, to: %q, directed: %v, maxHops: 8 %s, mode: ALL_SHORTEST) { %s }
@@ -197,5 +197,79 @@ func TestConcurrentMissesShareOneLoad(t *testing.T) {
 		if len(a) < 20 {
 			t.Errorf("request %d: answer %s", i, a)
 		}
+	}
+}
+
+// TestLongPathsThroughTheAPI asks for paths 9 to 18 hops long on the
+// long-path fixture (twinnings of the twin-town sample): SHORTEST and
+// ALL_SHORTEST find them with no hop limit given, count every shortest
+// path as a breadth-first count does, K_SHORTEST reaches them within its
+// default 16 hops, and a pair in different components is not connected.
+func TestLongPathsThroughTheAPI(t *testing.T) {
+	b := storetest.TwinPathsBatch()
+	c := newClient(t, mustStore(t, b))
+	ref := newRef(b, nil)
+	ids := hubs(ref, len(ref.adj))
+	slices.Sort(ids)
+	long, apart := 0, 0
+	var outside string
+	for i := 0; i < len(ids) && long < 12; i += 211 {
+		from := ids[i]
+		dist, count := ref.bfs(from, false)
+		for j := 7; j < len(ids) && long < 12; j += 89 {
+			to := ids[j]
+			d, ok := dist[to]
+			if !ok {
+				outside = to
+				continue
+			}
+			if d < 9 {
+				continue
+			}
+			long++
+			var out struct {
+				One, All, K struct {
+					Count     float64
+					Connected *bool
+					Paths     []gqlPath
+				}
+			}
+			mustQuery(t, c, fmt.Sprintf(`{
+  one: paths(from: %q, to: %q) { count connected paths { %s } }
+  all: paths(from: %q, to: %q, mode: ALL_SHORTEST) { count connected paths { %s } }
+  k: paths(from: %q, to: %q, mode: K_SHORTEST, k: 2) { count connected paths { %s } }
+}`, from, to, pathFields, from, to, pathFields, from, to, pathFields), &out)
+			if len(out.One.Paths) != 1 || out.One.Paths[0].Hops != d || out.One.Count != float64(count[to]) || out.One.Connected == nil || !*out.One.Connected {
+				t.Errorf("%s→%s (%d hops, %d shortest paths): SHORTEST %+v", from, to, d, count[to], out.One)
+				continue
+			}
+			ref.checkWalk(t, out.One.Paths[0], from, to, false)
+			if got, want := len(out.All.Paths), min(count[to], analysis.MaxK); got != want || out.All.Count != float64(count[to]) {
+				t.Errorf("%s→%s: ALL_SHORTEST %d paths, count %v; want %d, %d", from, to, got, out.All.Count, want, count[to])
+			}
+			for _, p := range out.All.Paths {
+				ref.checkWalk(t, p, from, to, false)
+			}
+			if d <= analysis.MaxKShortestHops && (len(out.K.Paths) == 0 || out.K.Paths[0].Hops != d || out.K.Count != float64(count[to])) {
+				t.Errorf("%s→%s: K_SHORTEST %+v, want a first path of %d hops", from, to, out.K, d)
+			}
+		}
+		if outside != "" {
+			var out struct {
+				Paths struct {
+					Count     float64
+					Connected *bool
+					Paths     []gqlPath
+				}
+			}
+			mustQuery(t, c, fmt.Sprintf(`{ paths(from: %q, to: %q) { count connected paths { hops } } }`, from, outside), &out)
+			if len(out.Paths.Paths) != 0 || out.Paths.Count != 0 || out.Paths.Connected == nil || *out.Paths.Connected {
+				t.Errorf("%s→%s in different components: %+v, want not connected", from, outside, out.Paths)
+			}
+			outside, apart = "", apart+1
+		}
+	}
+	if long < 8 || apart == 0 {
+		t.Errorf("only %d pairs 9 or more hops apart and %d in different components asked", long, apart)
 	}
 }

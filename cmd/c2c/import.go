@@ -20,7 +20,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: c2c import [flags] FILE...\n\nFormats: docs/import-formats.md. Each file is all-or-nothing; twin-town files load\ntheir good rows and report the rest unless -strict is given.")
+		fmt.Fprintln(e.stderr, "usage: c2c import [flags] FILE...\n\nFormats: docs/import-formats.md. Each file is checked whole before anything is\nwritten: a file with a bad row writes nothing; twin-town files load their good rows\nand report the rest unless -strict is given. A file of more than -batch-rows items is\nwritten in several transactions, so a c2c serving the same store keeps writing.")
 		fs.PrintDefaults()
 	}
 	var sf storeFlags
@@ -30,6 +30,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	strict := fs.Bool("strict", false, "make twin-town files all-or-nothing too")
 	dryRun := fs.Bool("dry-run", false, "check the files but write nothing")
 	maxShown := fs.Int("show", 50, "rejected rows to print per file (all are counted)")
+	batchRows := fs.Int("batch-rows", importer.DefaultBatchRows, "most items one transaction writes; -1 writes each file in one transaction (all or nothing, locking out other writers meanwhile)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usageError{"import: no file given"}
 	}
-	opts := importer.Options{Type: importer.RecordType(*typ), Format: importer.Format(*format), Strict: *strict, DryRun: *dryRun}
+	opts := importer.Options{Type: importer.RecordType(*typ), Format: importer.Format(*format), Strict: *strict, DryRun: *dryRun, BatchRows: *batchRows}
 	log, err := sf.logger(e.stderr)
 	if err != nil {
 		return err
@@ -74,6 +75,9 @@ func printReport(w io.Writer, rep *importer.Report, maxShown int) {
 		return
 	}
 	fmt.Fprintf(w, "%s: %s (%s), %d rows, %d accepted, %d rejected", rep.File, rep.Type, rep.Format, rep.Rows, rep.Accepted, rep.RejectedRows())
+	if rep.Partial {
+		fmt.Fprint(w, "; PARTLY written (run the file again to complete it)")
+	}
 	if rep.Result != nil {
 		fmt.Fprintf(w, "; written: %d created, %d updated, %d unchanged", rep.Result.Created, rep.Result.Updated, rep.Result.Unchanged)
 	} else if len(rep.Rejected) > 0 || !rep.Written {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/store/changeset"
 	"github.com/c2c-project/c2c/internal/store/neo4jstore"
 	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 )
@@ -96,6 +97,8 @@ type storeFlags struct {
 	neo4j       neo4jstore.Config
 	connectWait time.Duration
 	logLevel    string
+	// changeLogSize is how many change entries the store keeps.
+	changeLogSize int
 }
 
 func (sf *storeFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -109,6 +112,7 @@ func (sf *storeFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.DurationVar(&sf.neo4j.AcquireTimeout, "neo4j-acquire-timeout", envDuration(getenv, "C2C_NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultAcquireTimeout), "wait for a pooled Neo4j connection before failing with UNAVAILABLE [C2C_NEO4J_ACQUIRE_TIMEOUT]")
 	fs.DurationVar(&sf.neo4j.TxTimeout, "neo4j-tx-timeout", envDuration(getenv, "C2C_NEO4J_TX_TIMEOUT", neo4jstore.DefaultTxTimeout), "server-side Neo4j transaction timeout [C2C_NEO4J_TX_TIMEOUT]")
 	fs.DurationVar(&sf.connectWait, "connect-timeout", envDuration(getenv, "C2C_CONNECT_TIMEOUT", 2*time.Minute), "how long to keep retrying an unreachable store at start [C2C_CONNECT_TIMEOUT]")
+	fs.IntVar(&sf.changeLogSize, "change-log-size", envInt(getenv, "C2C_CHANGE_LOG_SIZE", changeset.DefaultLogSize), "change entries the store keeps; a process further behind reloads in full [C2C_CHANGE_LOG_SIZE]")
 	fs.StringVar(&sf.logLevel, "log-level", envOr(getenv, "C2C_LOG_LEVEL", "info"), "log level: debug, info, warn, error [C2C_LOG_LEVEL]")
 }
 
@@ -130,7 +134,7 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 		}
 		path := filepath.Join(sf.dataDir, "c2c.db")
 		log.Info("opening embedded store", "path", path)
-		st, err := sqlitestore.Open(ctx, path)
+		st, err := sqlitestore.Open(ctx, path, sqlitestore.WithChangeLogSize(sf.changeLogSize))
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +146,9 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 		cctx, cancel := context.WithTimeout(ctx, sf.connectWait)
 		defer cancel()
 		log.Info("opening Neo4j store", "uri", sf.neo4j.URI, "database", sf.neo4j.Database)
-		st, err := neo4jstore.Open(cctx, sf.neo4j, log)
+		cfg := sf.neo4j
+		cfg.ChangeLogSize = sf.changeLogSize
+		st, err := neo4jstore.Open(cctx, cfg, log)
 		if err != nil {
 			return nil, err // not a typed nil inside the interface
 		}
@@ -155,9 +161,9 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 // Environment variables with typed values; checkEnv rejects a malformed one
 // by name instead of letting it fall back to the default unnoticed.
 var (
-	durationEnv = []string{"C2C_CONNECT_TIMEOUT", "C2C_REQUEST_TIMEOUT", "C2C_NEO4J_ACQUIRE_TIMEOUT", "C2C_NEO4J_TX_TIMEOUT", "C2C_CACHE_TTL", "C2C_BATCH_WAIT"}
-	intEnv      = []string{"C2C_MAX_DEPTH", "C2C_MAX_COMPLEXITY", "C2C_MAX_BODY", "C2C_MAX_GRAPH_EDGES", "C2C_MAX_PAIR_WORK", "C2C_NEO4J_MAX_POOL"}
-	boolEnv     = []string{"C2C_DEMO", "C2C_DEBUG"}
+	durationEnv = []string{"C2C_CONNECT_TIMEOUT", "C2C_REQUEST_TIMEOUT", "C2C_NEO4J_ACQUIRE_TIMEOUT", "C2C_NEO4J_TX_TIMEOUT", "C2C_CACHE_TTL", "C2C_BATCH_WAIT", "C2C_SHUTDOWN_DELAY", "C2C_SHUTDOWN_TIMEOUT", "C2C_EXPENSIVE_WAIT", "C2C_CLIENT_SHARE_BURST"}
+	intEnv      = []string{"C2C_MAX_DEPTH", "C2C_MAX_COMPLEXITY", "C2C_MAX_BODY", "C2C_MAX_GRAPH_EDGES", "C2C_MAX_PAIR_WORK", "C2C_NEO4J_MAX_POOL", "C2C_CHANGE_LOG_SIZE", "C2C_MAX_EXPORTS"}
+	boolEnv     = []string{"C2C_DEMO", "C2C_DEBUG", "C2C_REQUIRE_READ_AUTH"}
 )
 
 func checkEnv(getenv func(string) string) error {
@@ -174,6 +180,9 @@ func checkEnv(getenv func(string) string) error {
 				return usageError{fmt.Sprintf("%s: %q is not a whole number", k, v)}
 			}
 		}
+	}
+	if err := checkFairEnv(getenv); err != nil {
+		return err
 	}
 	for _, k := range boolEnv {
 		switch strings.ToLower(getenv(k)) {

@@ -258,6 +258,8 @@ type ComplexityRoot struct {
 	}
 
 	PathResult struct {
+		Connected func(childComplexity int) int
+		Count     func(childComplexity int) int
 		Mode      func(childComplexity int) int
 		Paths     func(childComplexity int) int
 		Truncated func(childComplexity int) int
@@ -1413,6 +1415,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Path.Starts(childComplexity), true
 
+	case "PathResult.connected":
+		if e.ComplexityRoot.PathResult.Connected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Connected(childComplexity), true
+	case "PathResult.count":
+		if e.ComplexityRoot.PathResult.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathResult.Count(childComplexity), true
 	case "PathResult.mode":
 		if e.ComplexityRoot.PathResult.Mode == nil {
 			break
@@ -2689,10 +2703,14 @@ The answer of paths(from:, to:).
 type PathResult {
   "The mode used."
   mode: PathMode!
-  "The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects."
+  "The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects (connected tells which)."
   paths: [Path!]!
   "ALL_SHORTEST only: true when more shortest paths exist than k."
   truncated: Boolean!
+  "In every mode, how many shortest paths (fewest exchanges; a path is a sequence of actors, so parallel exchanges do not make distinct paths) join the two actors under the filter and direction within maxHops, whatever k returns: counted layer by layer, not enumerated, exact up to 2^53 (9007199254740992) and the nearest double beyond. 1 from an actor to itself, 0 when there is none."
+  count: Float!
+  "Whether any path joins the two actors under the filter (from from to to when directed), at any length: false means they lie in different components (an actor without an exchange under the filter is a component of its own), so no path of any length exists. Null when maxHops stopped the search before it could tell."
+  connected: Boolean
 }
 
 """
@@ -3244,8 +3262,10 @@ type Query {
   """
   Paths between two actors over the exchanges the filter selects. NOT_FOUND
   (field from or to) when an actor does not exist; an actor that exists but
-  has no exchange under the filter gives no paths, not an error. from equal to
-  to gives one path of no hops.
+  has no exchange under the filter gives no paths and connected false, not an
+  error. from equal to to gives one path of no hops. SHORTEST and
+  ALL_SHORTEST find the true shortest paths of any length by a bidirectional
+  breadth-first search. Every mode stops when the request's time runs out.
   """
   paths(
     "The start."
@@ -3256,7 +3276,14 @@ type Query {
     mode: PathMode = SHORTEST
     "K_SHORTEST: how many paths (1 to 10, default 3); ALL_SHORTEST: at most this many (1 to 10, default 10). Not allowed with the other modes."
     k: Int
-    "At most this many exchanges on a path, 1 to 8 (default 6)."
+    """
+    At most this many exchanges on a path. SHORTEST and ALL_SHORTEST: no limit
+    unless given (the search goes as far as the component reaches), else 1 or
+    more, a filter the caller chooses (a shortest path has fewer exchanges than
+    there are actors, so a larger value changes nothing). K_SHORTEST: 1 to 16
+    (default 16), since its cost grows with k times the length. TIME_RESPECTING:
+    1 to 64 (default 64).
+    """
     maxHops: Int
     "Follow directed exchanges from source to target only (mutual ones both ways)."
     directed: Boolean = false
@@ -3275,7 +3302,7 @@ type Query {
     filter: ExchangeFilter
     "Follow directed exchanges from source to target only."
     directed: Boolean = false
-    "At most this many exchanges on a path, 1 to 8 (default 6)."
+    "At most this many exchanges on a path, 1 to 64 (default 64)."
     maxHops: Int
     "At most this many arrivals (1 to 1000)."
     first: Int = 100
@@ -3797,6 +3824,10 @@ func (ec *executionContext) childFields_PathResult(ctx context.Context, field gr
 		return ec.fieldContext_PathResult_paths(ctx, field)
 	case "truncated":
 		return ec.fieldContext_PathResult_truncated(ctx, field)
+	case "count":
+		return ec.fieldContext_PathResult_count(ctx, field)
+	case "connected":
+		return ec.fieldContext_PathResult_connected(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathResult", field.Name)
 }
@@ -8834,6 +8865,52 @@ func (ec *executionContext) _PathResult_truncated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PathResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PathResult_count(ctx context.Context, field graphql.CollectedField, obj *model.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PathResult_connected(ctx context.Context, field graphql.CollectedField, obj *model.PathResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathResult_connected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Connected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathResult_connected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathResult", field, false, false, "Boolean")
 }
 
@@ -14744,6 +14821,16 @@ func (ec *executionContext) _PathResult(ctx context.Context, sel ast.SelectionSe
 		case "truncated":
 			out.Values[i] = ec._PathResult_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._PathResult_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connected":
+			out.Values[i] = ec._PathResult_connected(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

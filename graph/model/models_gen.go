@@ -291,10 +291,14 @@ type PageInfo struct {
 type PathResult struct {
 	// The mode used.
 	Mode PathMode `json:"mode"`
-	// The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects.
+	// The paths found, shortest (or earliest) first; empty when none exists within maxHops under the filter, or when either actor has no exchange the filter selects (connected tells which).
 	Paths []*Path `json:"paths"`
 	// ALL_SHORTEST only: true when more shortest paths exist than k.
 	Truncated bool `json:"truncated"`
+	// In every mode, how many shortest paths (fewest exchanges; a path is a sequence of actors, so parallel exchanges do not make distinct paths) join the two actors under the filter and direction within maxHops, whatever k returns: counted layer by layer, not enumerated, exact up to 2^53 (9007199254740992) and the nearest double beyond. 1 from an actor to itself, 0 when there is none.
+	Count float64 `json:"count"`
+	// Whether any path joins the two actors under the filter (from from to to when directed), at any length: false means they lie in different components (an actor without an exchange under the filter is a component of its own), so no path of any length exists. Null when maxHops stopped the search before it could tell.
+	Connected *bool `json:"connected,omitempty"`
 }
 
 // Reads.

@@ -13,66 +13,113 @@ import (
 // search calls it once per step with the actors it has not asked about yet.
 type Expander func(ctx context.Context, ids []string) (map[string][]c2c.Adjacency, error)
 
+// Shortest is the answer of a shortest-path search between two actors.
+type Shortest struct {
+	// Paths holds the shortest paths in id order, at most the search's
+	// limit of them.
+	Paths []Path
+	// Hops is the length of the shortest paths, -1 when there is none
+	// within the hop limit.
+	Hops int
+	// Count is how many shortest paths there are in all (sequences of
+	// actors: parallel exchanges do not make distinct paths), counted
+	// along the breadth-first layers rather than enumerated: exact up to
+	// 2^53, the nearest float64 beyond. 0 when there is none.
+	Count float64
+	// Connected reports whether a path of any length joins the two actors
+	// (from the first to the second when the search is directed). When
+	// Cut is set it is false and says nothing.
+	Connected bool
+	// Cut is set when the hop limit stopped the search before it met a
+	// path or ran out of actors: whether the two are connected further
+	// out is not known.
+	Cut bool
+}
+
 // ShortestPathsExpanding answers what ShortestPaths answers over the
-// subgraph the expander describes (the same paths in the same order, the
-// same exchange and parallel count per hop, the same errors) without
-// loading that subgraph: a bidirectional breadth-first search asks expand
-// for the exchanges of one frontier per step, the smaller one (the one with
-// fewer actors not yet expanded), until the frontiers meet or
-// opts.MaxHops is spent. Every shortest path then runs through the actors
-// where they met, and each of its hops has an expanded end, whose
-// exchanges give the hop's preferred exchange and parallel count.
-//
-// maxExchanges bounds the number of distinct exchanges the search may read
-// (0 means no bound): past it the search stops with KindInvalid naming
-// "filter". Errors of expand are returned as they are.
+// subgraph the expander describes; SearchShortest gives the count and the
+// connection beside the paths.
 func ShortestPathsExpanding(ctx context.Context, expand Expander, from, to string, opts PathOptions, maxExchanges int) ([]Path, error) {
-	maxHops, err := opts.hops()
+	res, err := SearchShortest(ctx, expand, from, to, opts, maxExchanges)
 	if err != nil {
 		return nil, err
 	}
+	return res.Paths, nil
+}
+
+// SearchShortest finds the shortest paths between two actors over the
+// subgraph the expander describes (the same paths in the same order as
+// ShortestPaths over that subgraph, the same exchange and parallel count
+// per hop, the same errors) without loading that subgraph: a
+// bidirectional breadth-first search asks expand for the exchanges of one
+// frontier per step, the smaller one (the one with fewer actors not yet
+// expanded), until the frontiers meet, one of them runs out (the actors
+// are in different components: Connected is false) or opts.MaxHops is
+// spent (Cut). No hop limit (opts.MaxHops 0) searches as far as the
+// component reaches. Every shortest path then runs through the actors
+// where they met, and each of its hops has an expanded end, whose
+// exchanges give the hop's preferred exchange and parallel count. The
+// number of shortest paths is the sum, over the meeting actors, of the
+// paths from each root counted layer by layer.
+//
+// maxExchanges bounds the number of distinct exchanges the search may read
+// (0 means no bound): past it the search stops with KindInvalid naming
+// "filter". It checks ctx before every expansion and returns its error
+// once it ends. Errors of expand are returned as they are.
+func SearchShortest(ctx context.Context, expand Expander, from, to string, opts PathOptions, maxExchanges int) (Shortest, error) {
+	none := Shortest{Hops: -1}
+	maxHops, err := opts.shortestHops()
+	if err != nil {
+		return none, err
+	}
 	limit, err := opts.limit()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	b := &bidi{ctx: ctx, expand: expand, max: maxExchanges, directed: opts.Directed,
 		adj: map[string][]c2c.Adjacency{}, read: map[string]struct{}{}}
 	if err := b.fetch([]string{from, to}); err != nil {
-		return nil, err
+		return none, err
 	}
 	if len(b.adj[from]) == 0 {
-		return nil, c2c.Invalid("from", "actor %q has no exchanges in the selected graph", from)
+		return none, c2c.Invalid("from", "actor %q has no exchanges in the selected graph", from)
 	}
 	if len(b.adj[to]) == 0 {
-		return nil, c2c.Invalid("to", "actor %q has no exchanges in the selected graph", to)
+		return none, c2c.Invalid("to", "actor %q has no exchanges in the selected graph", to)
 	}
 	if from == to {
-		return []Path{{ActorIDs: []string{from}}}, nil
+		return Shortest{Paths: []Path{{ActorIDs: []string{from}}}, Count: 1, Connected: true}, nil
 	}
 	fwd := newSide(from, true)
 	bwd := newSide(to, false)
 	for fwd.depth+bwd.depth < maxHops {
 		if len(fwd.front) == 0 || len(bwd.front) == 0 {
-			return nil, nil
+			return none, nil
 		}
 		side, other := fwd, bwd
 		if b.unfetched(bwd.front) < b.unfetched(fwd.front) {
 			side, other = bwd, fwd
 		}
 		if err := b.step(side); err != nil {
-			return nil, err
+			return none, err
 		}
 		var meet []string
+		count := 0.0
 		for _, id := range side.front {
 			if _, ok := other.dist[id]; ok {
 				meet = append(meet, id)
+				count += side.count[id] * other.count[id]
 			}
 		}
 		if len(meet) > 0 {
-			return b.paths(fwd, bwd, meet, limit), nil
+			return Shortest{Paths: b.paths(fwd, bwd, meet, limit), Hops: fwd.depth + bwd.depth, Count: count, Connected: true}, nil
 		}
 	}
-	return nil, nil
+	if len(fwd.front) == 0 || len(bwd.front) == 0 {
+		return none, nil
+	}
+	none.Cut = true
+	return none, nil
 }
 
 // bidi is the state of one bidirectional search.
@@ -89,20 +136,22 @@ type bidi struct {
 }
 
 // side is one half of the search: the distances from its root (to it, for
-// the backward side) of the actors it has reached, the last layer it
-// reached, and for each actor of a later layer its neighbours one layer
-// nearer the root.
+// the backward side) of the actors it has reached, the number of shortest
+// paths joining each to the root, the last layer it reached, and for each
+// actor of a later layer its neighbours one layer nearer the root.
 type side struct {
 	root    string
 	forward bool
 	dist    map[string]int
+	count   map[string]float64
 	depth   int
 	front   []string
 	nearer  map[string][]string
 }
 
 func newSide(root string, forward bool) *side {
-	return &side{root: root, forward: forward, dist: map[string]int{root: 0}, front: []string{root}, nearer: map[string][]string{}}
+	return &side{root: root, forward: forward, dist: map[string]int{root: 0}, count: map[string]float64{root: 1},
+		front: []string{root}, nearer: map[string][]string{}}
 }
 
 // unfetched counts the actors of front not expanded yet.
@@ -181,6 +230,7 @@ func (b *bidi) step(s *side) error {
 			// record u once per v.
 			if dv == d && !slices.Contains(s.nearer[v], u) {
 				s.nearer[v] = append(s.nearer[v], u)
+				s.count[v] += s.count[u]
 			}
 		}
 	}
@@ -271,4 +321,26 @@ func (b *bidi) makePath(ids []string) Path {
 		p.Parallel = append(p.Parallel, n)
 	}
 	return p
+}
+
+// SubgraphExpander returns an Expander over g that answers as
+// Store.Adjacent answers over the exchanges of g: each asked actor's
+// exchanges seen from it, actors without any left out.
+func SubgraphExpander(g *c2c.Subgraph) Expander {
+	adj := make(map[string][]c2c.Adjacency, len(g.Nodes))
+	for _, x := range g.Edges {
+		adj[x.SourceID] = append(adj[x.SourceID], c2c.Adjacency{ExchangeID: x.ID, OtherID: x.TargetID, Outgoing: true, Directed: x.Directed, Start: x.Start})
+		if x.TargetID != x.SourceID {
+			adj[x.TargetID] = append(adj[x.TargetID], c2c.Adjacency{ExchangeID: x.ID, OtherID: x.SourceID, Directed: x.Directed, Start: x.Start})
+		}
+	}
+	return func(_ context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
+		out := make(map[string][]c2c.Adjacency, len(ids))
+		for _, id := range ids {
+			if xs, ok := adj[id]; ok {
+				out[id] = xs
+			}
+		}
+		return out, nil
+	}
 }

@@ -151,7 +151,8 @@ func compareSearches(t *testing.T, name string, g *c2c.Subgraph, c pathCase, see
 	t.Helper()
 	want, wantErr := ShortestPaths(shuffled(g, seed), c.from, c.to, c.opts)
 	e := newExpander(g, seed)
-	got, gotErr := ShortestPathsExpanding(t.Context(), e.expand, c.from, c.to, c.opts, 0)
+	res, gotErr := SearchShortest(t.Context(), e.expand, c.from, c.to, c.opts, 0)
+	got := res.Paths
 	name = fmt.Sprintf("%s %s→%s %+v", name, c.from, c.to, c.opts)
 	if (wantErr == nil) != (gotErr == nil) || (wantErr != nil && wantErr.Error() != gotErr.Error()) {
 		t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
@@ -165,12 +166,46 @@ func compareSearches(t *testing.T, name string, g *c2c.Subgraph, c pathCase, see
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("%s: paths (-ShortestPaths +expanding):\n%s", name, diff)
 	}
+	checkCounts(t, name, g, c, res)
 	hops := c.opts.MaxHops
 	if hops == 0 {
-		hops = DefaultMaxHops
+		hops = len(g.Nodes)
 	}
 	e.checkCalls(t, name, hops)
 	return len(got)
+}
+
+// checkCounts fails t unless the length, count and connection the search
+// reports agree with a breadth-first search and ShortestPaths enumerating
+// every shortest path of the full subgraph.
+func checkCounts(t *testing.T, name string, g *c2c.Subgraph, c pathCase, res Shortest) {
+	t.Helper()
+	r := newRef(g, c.opts.Directed)
+	dist, reached := r.bfs(c.from)[c.to]
+	all, err := ShortestPaths(g, c.from, c.to, PathOptions{Directed: c.opts.Directed, Limit: MaxPathLimit})
+	if err != nil {
+		t.Fatalf("%s: enumerating: %v", name, err)
+	}
+	within := reached && (c.opts.MaxHops == 0 || dist <= c.opts.MaxHops)
+	switch {
+	case within:
+		if res.Hops != dist || !res.Connected || res.Cut {
+			t.Fatalf("%s: hops %d connected %v cut %v, want %d hops, connected", name, res.Hops, res.Connected, res.Cut, dist)
+		}
+		if len(all) < MaxPathLimit && res.Count != float64(len(all)) {
+			t.Fatalf("%s: count %v, want %d", name, res.Count, len(all))
+		}
+	case reached:
+		if res.Hops != -1 || res.Count != 0 || res.Connected || !res.Cut {
+			t.Fatalf("%s: %+v, want cut by the hop limit %d (distance %d)", name, res, c.opts.MaxHops, dist)
+		}
+	default:
+		// Not reached: the search must say so, or that the limit cut it
+		// before it could tell.
+		if res.Hops != -1 || res.Count != 0 || res.Connected || (res.Cut && c.opts.MaxHops == 0) {
+			t.Fatalf("%s: %+v, want not connected", name, res)
+		}
+	}
 }
 
 func TestShortestPathsExpandingMatchesSubgraph(t *testing.T) {
@@ -187,7 +222,7 @@ func TestShortestPathsExpandingMatchesSubgraph(t *testing.T) {
 		graphs = append(graphs, graphCase{fmt.Sprintf("hubs seed %d n %d m %d", seed, 3*n, 2*m), hubGraph(seed, 3*n, 2*m)})
 	}
 	graphs = append(graphs, graphCase{"hand", handGraph()})
-	hopsAndLimits := []PathOptions{{}, {MaxHops: 1}, {MaxHops: 2, Limit: 1}, {MaxHops: 3, Limit: 3}, {MaxHops: MaxHops, Limit: 11}, {MaxHops: MaxHops, Limit: MaxPathLimit}}
+	hopsAndLimits := []PathOptions{{}, {MaxHops: 1}, {MaxHops: 2, Limit: 1}, {MaxHops: 3, Limit: 3}, {MaxHops: testHops, Limit: 11}, {Limit: MaxPathLimit}}
 	reached, unreached, multi := 0, 0, 0
 	for gi, gc := range graphs {
 		full := gc.g
@@ -245,7 +280,7 @@ func TestShortestPathsExpandingLargerGraphs(t *testing.T) {
 			s := g.Nodes[r.IntN(len(g.Nodes))].ID
 			tt := g.Nodes[r.IntN(len(g.Nodes))].ID
 			for _, directed := range []bool{false, true} {
-				compareSearches(t, fmt.Sprintf("hubs seed %d", seed), g, pathCase{s, tt, PathOptions{Directed: directed, MaxHops: 1 + i%MaxHops, Limit: 1 + i%5*50}}, seed*100+uint64(i))
+				compareSearches(t, fmt.Sprintf("hubs seed %d", seed), g, pathCase{s, tt, PathOptions{Directed: directed, MaxHops: i % testHops, Limit: 1 + i%5*50}}, seed*100+uint64(i))
 			}
 		}
 	}
@@ -253,7 +288,7 @@ func TestShortestPathsExpandingLargerGraphs(t *testing.T) {
 
 func TestShortestPathsExpandingErrors(t *testing.T) {
 	g := handGraph()
-	for _, opts := range []PathOptions{{MaxHops: MaxHops + 1}, {MaxHops: -1}, {Limit: MaxPathLimit + 1}, {Limit: -2}} {
+	for _, opts := range []PathOptions{{MaxHops: -7}, {MaxHops: -1}, {Limit: MaxPathLimit + 1}, {Limit: -2}} {
 		e := newExpander(g, 1)
 		want := second(ShortestPaths(g, "durban", "uclg", opts))
 		got := second(ShortestPathsExpanding(t.Context(), e.expand, "durban", "uclg", opts, 0))

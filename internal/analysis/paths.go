@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"math"
 	"slices"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -9,10 +11,15 @@ import (
 	"gonum.org/v1/gonum/graph/simple"
 )
 
-// Limits on path queries.
+// Limits on path queries. Shortest paths have no hop limit unless asked:
+// a breadth-first search reads each exchange at most twice, however long
+// the path. KShortest runs up to k times the path's length searches over
+// the whole subgraph, so its hop limit keeps that bounded; the
+// time-respecting searches make one pass over the exchanges whatever the
+// limit, which only bounds the labels kept per actor.
 const (
-	MaxHops          = 8    // the largest hop limit a query may ask for
-	DefaultMaxHops   = 6    // the hop limit when none is given
+	MaxKShortestHops = 16   // the largest (and default) hop limit of KShortest
+	MaxTimedHops     = 64   // the largest (and default) hop limit of EarliestArrival and Reachable
 	MaxK             = 10   // the most paths KShortest returns
 	DefaultPathLimit = 100  // the most paths ShortestPaths returns by default
 	MaxPathLimit     = 1000 // the largest Limit a query may ask for
@@ -24,20 +31,36 @@ type PathOptions struct {
 	// mutual exchanges are followed both ways. The default ignores
 	// direction.
 	Directed bool
-	// MaxHops bounds the number of exchanges on a path: 0 means
-	// DefaultMaxHops, more than MaxHops is invalid.
+	// MaxHops bounds the number of exchanges on a path. For shortest
+	// paths 0 means no bound; for KShortest 0 means MaxKShortestHops and
+	// more is invalid, for the time-respecting searches 0 means
+	// MaxTimedHops and more is invalid.
 	MaxHops int
 	// Limit bounds the number of paths ShortestPaths returns: 0 means
 	// DefaultPathLimit, more than MaxPathLimit is invalid.
 	Limit int
 }
 
-func (o PathOptions) hops() (int, error) {
+// shortestHops returns the hop limit of a shortest-path search: none
+// (math.MaxInt) unless given.
+func (o PathOptions) shortestHops() (int, error) {
 	switch {
 	case o.MaxHops == 0:
-		return DefaultMaxHops, nil
-	case o.MaxHops < 0 || o.MaxHops > MaxHops:
-		return 0, c2c.Invalid("maxHops", "must be between 1 and %d", MaxHops)
+		return math.MaxInt, nil
+	case o.MaxHops < 0:
+		return 0, c2c.Invalid("maxHops", "must be at least 1")
+	}
+	return o.MaxHops, nil
+}
+
+// hops returns the hop limit of a search whose cost grows with it: max
+// unless given, at most max.
+func (o PathOptions) hops(max int) (int, error) {
+	switch {
+	case o.MaxHops == 0:
+		return max, nil
+	case o.MaxHops < 0 || o.MaxHops > max:
+		return 0, c2c.Invalid("maxHops", "must be between 1 and %d", max)
 	}
 	return o.MaxHops, nil
 }
@@ -120,15 +143,15 @@ func (ix *index) distancesTo(t int, directed bool, max int) []int {
 	return d
 }
 
-// ShortestPaths returns every shortest path from one actor to another with
-// at most opts.MaxHops exchanges, up to opts.Limit paths, ordered by their
+// ShortestPaths returns every shortest path from one actor to another (with
+// at most opts.MaxHops exchanges when set), up to opts.Limit paths, ordered by their
 // actor id sequences. It returns no paths when to is out of reach and the
 // single path [from] when from == to. It returns KindInvalid naming "from"
 // or "to" when the actor has no exchanges in g (callers check existence in
 // the store first to report KindNotFound), "maxHops" or "limit" when an
 // option is out of range.
 func ShortestPaths(g *c2c.Subgraph, from, to string, opts PathOptions) ([]Path, error) {
-	maxHops, err := opts.hops()
+	maxHops, err := opts.shortestHops()
 	if err != nil {
 		return nil, err
 	}
@@ -176,13 +199,20 @@ func ShortestPaths(g *c2c.Subgraph, from, to string, opts PathOptions) ([]Path, 
 // actor id sequences. Parallel exchanges do not make distinct paths: a path
 // is a sequence of actors. The candidates come from Yen's algorithm
 // (gonum's path.YenKShortestPaths over the simple graph); the last length
-// class is then filled in id order. Errors are those of ShortestPaths, and
-// KindInvalid naming "k" unless 1 <= k <= MaxK.
+// class is then filled in id order. opts.MaxHops is at most
+// MaxKShortestHops, which it is when not set. Errors are those of
+// ShortestPaths, and KindInvalid naming "k" unless 1 <= k <= MaxK.
 func KShortest(g *c2c.Subgraph, from, to string, k int, opts PathOptions) ([]Path, error) {
+	return KShortestContext(context.Background(), g, from, to, k, opts)
+}
+
+// KShortestContext is KShortest that stops, returning ctx's error, once
+// ctx ends.
+func KShortestContext(ctx context.Context, g *c2c.Subgraph, from, to string, k int, opts PathOptions) ([]Path, error) {
 	if k < 1 || k > MaxK {
 		return nil, c2c.Invalid("k", "must be between 1 and %d", MaxK)
 	}
-	maxHops, err := opts.hops()
+	maxHops, err := opts.hops(MaxKShortestHops)
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +228,16 @@ func KShortest(g *c2c.Subgraph, from, to string, k int, opts PathOptions) ([]Pat
 	if d[s] < 0 {
 		return nil, nil
 	}
-	var gg graph.Graph = hopGraph{ix}
+	// Yen's algorithm runs a Dijkstra search per spur node; once ctx ends
+	// each finds no neighbours, so the rest finish at once.
+	var gg graph.Graph = stopGraph{hopGraph{ix}, ctx}
 	if opts.Directed {
-		gg = hopDigraph{hopGraph{ix}}
+		gg = stopDigraph{hopDigraph{hopGraph{ix}}, ctx}
 	}
 	found := path.YenKShortestPaths(gg, k, float64(maxHops-d[s]), simple.Node(s), simple.Node(t))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	seqs := make([][]int, 0, len(found))
 	for _, p := range found {
 		seq := make([]int, len(p))
@@ -222,8 +257,11 @@ func KShortest(g *c2c.Subgraph, from, to string, k int, opts PathOptions) ([]Pat
 				keep = append(keep, q)
 			}
 		}
-		keep = append(keep, ix.looplessOfLength(s, t, last, k-len(keep), d, opts.Directed)...)
-		seqs = keep
+		more, err := ix.looplessOfLength(ctx, s, t, last, k-len(keep), d, opts.Directed)
+		if err != nil {
+			return nil, err
+		}
+		seqs = append(keep, more...)
 	}
 	slices.SortFunc(seqs, compareSeq)
 	out := make([]Path, len(seqs))
@@ -244,16 +282,24 @@ func compareSeq(a, b []int) int {
 
 // looplessOfLength returns up to n loopless paths from s to t with exactly
 // hops exchanges, in lexicographic order. d holds distances to t and prunes
-// branches that cannot arrive in time.
-func (ix *index) looplessOfLength(s, t, hops, n int, d []int, directed bool) [][]int {
+// branches that cannot arrive in time. It checks ctx every few thousand
+// steps and returns its error once it ends.
+func (ix *index) looplessOfLength(ctx context.Context, s, t, hops, n int, d []int, directed bool) ([][]int, error) {
 	var out [][]int
+	steps := 0
+	var stopped error
 	on := make([]bool, len(ix.ids))
 	stack := []int{s}
 	on[s] = true
 	var walk func(u, left int)
 	walk = func(u, left int) {
-		if len(out) >= n {
+		if len(out) >= n || stopped != nil {
 			return
+		}
+		if steps++; steps%4096 == 0 {
+			if stopped = ctx.Err(); stopped != nil {
+				return
+			}
 		}
 		if u == t {
 			if left == 0 {
@@ -273,5 +319,37 @@ func (ix *index) looplessOfLength(s, t, hops, n int, d []int, directed bool) [][
 		}
 	}
 	walk(s, hops)
-	return out
+	if stopped != nil {
+		return nil, stopped
+	}
+	return out, nil
+}
+
+// stopGraph is an undirected hop graph whose actors have no neighbours
+// once ctx ends, so that a gonum search over it stops early.
+type stopGraph struct {
+	hopGraph
+	ctx context.Context
+}
+
+// From returns the neighbours of id, none once the context has ended.
+func (g stopGraph) From(id int64) graph.Nodes {
+	if g.ctx.Err() != nil {
+		return graph.Empty
+	}
+	return g.hopGraph.From(id)
+}
+
+// stopDigraph is stopGraph for a directed hop graph.
+type stopDigraph struct {
+	hopDigraph
+	ctx context.Context
+}
+
+// From returns the successors of id, none once the context has ended.
+func (g stopDigraph) From(id int64) graph.Nodes {
+	if g.ctx.Err() != nil {
+		return graph.Empty
+	}
+	return g.hopDigraph.From(id)
 }

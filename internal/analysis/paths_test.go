@@ -1,7 +1,10 @@
 package analysis
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -38,10 +41,10 @@ func TestShortestPathsMatchEnumeration(t *testing.T) {
 				d := r.bfs(s)
 				for _, tt := range r.nodes {
 					name := fmt.Sprintf("seed%d/directed=%v/%s-%s", sz.seed, directed, s, tt)
-					got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{Directed: directed, MaxHops: MaxHops, Limit: MaxPathLimit}))
-					all := r.simplePaths(s, tt, MaxHops)
+					got := mustPaths(t)(ShortestPaths(g, s, tt, PathOptions{Directed: directed, MaxHops: testHops, Limit: MaxPathLimit}))
+					all := r.simplePaths(s, tt, testHops)
 					var want [][]string
-					if dist, ok := d[tt]; ok && dist <= MaxHops {
+					if dist, ok := d[tt]; ok && dist <= testHops {
 						for _, p := range all {
 							if len(p)-1 == dist {
 								want = append(want, p)
@@ -84,7 +87,7 @@ func TestKShortestMatchesEnumeration(t *testing.T) {
 			g := randomGraph(sz.seed, sz.n, sz.m)
 			r := newRef(g, directed)
 			for _, k := range []int{1, 3, MaxK} {
-				for _, hops := range []int{3, MaxHops} {
+				for _, hops := range []int{3, testHops} {
 					for _, s := range r.nodes {
 						for _, tt := range r.nodes {
 							if s == tt {
@@ -165,7 +168,9 @@ func TestPathErrors(t *testing.T) {
 		{"unknown to", second(KShortest(g, "durban", "nowhere", 2, PathOptions{})), "to"},
 		{"k too large", second(KShortest(g, "durban", "uclg", MaxK+1, PathOptions{})), "k"},
 		{"k zero", second(KShortest(g, "durban", "uclg", 0, PathOptions{})), "k"},
-		{"hops too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{MaxHops: MaxHops + 1})), "maxHops"},
+		{"hops too low", second(ShortestPaths(g, "durban", "uclg", PathOptions{MaxHops: -1})), "maxHops"},
+		{"k-shortest hops too high", second(KShortest(g, "durban", "uclg", 2, PathOptions{MaxHops: MaxKShortestHops + 1})), "maxHops"},
+		{"reachable hops too high", second(Reachable(g, "durban", PathOptions{MaxHops: MaxTimedHops + 1})), "maxHops"},
 		{"limit too high", second(ShortestPaths(g, "durban", "uclg", PathOptions{Limit: MaxPathLimit + 1})), "limit"},
 		{"time hops", second(EarliestArrival(g, "durban", "uclg", PathOptions{MaxHops: -1})), "maxHops"},
 		{"reachable from", second(Reachable(g, "nowhere", PathOptions{})), "from"},
@@ -182,5 +187,116 @@ func TestPathErrors(t *testing.T) {
 		if ok := asError(c.err, &e); !ok || e.Field != c.field {
 			t.Errorf("%s: error %v, want field %q", c.name, c.err, c.field)
 		}
+	}
+}
+
+// endingCtx is a context that ends after its Err has been asked calls
+// times: it ends a search part-way through at a point the test chooses.
+type endingCtx struct {
+	context.Context
+	calls int
+	asked int
+}
+
+func (c *endingCtx) Err() error {
+	if c.asked++; c.asked > c.calls {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestPathSearchesStopWithContext(t *testing.T) {
+	g := randomGraph(7, 400, 1600)
+	from, to := g.Nodes[0].ID, g.Nodes[1].ID
+	searches := map[string]func(ctx context.Context) error{
+		"k-shortest": func(ctx context.Context) error {
+			return second(KShortestContext(ctx, g, from, to, MaxK, PathOptions{}))
+		},
+		"earliest arrival": func(ctx context.Context) error {
+			return second(EarliestArrivalContext(ctx, g, from, to, PathOptions{}))
+		},
+		"reachable": func(ctx context.Context) error {
+			return second(ReachableContext(ctx, g, from, PathOptions{}))
+		},
+		"shortest": func(ctx context.Context) error {
+			return second(SearchShortest(ctx, SubgraphExpander(g), from, to, PathOptions{}, 0))
+		},
+	}
+	for name, search := range searches {
+		// The whole search asks the context n times; ending it after
+		// fewer must stop it with the context's error.
+		count := &endingCtx{Context: t.Context(), calls: 1 << 30}
+		if err := search(count); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if count.asked < 2 {
+			t.Fatalf("%s asks its context %d times: it cannot stop part-way", name, count.asked)
+		}
+		for _, after := range []int{0, 1, count.asked / 2, count.asked - 1} {
+			if err := search(&endingCtx{Context: t.Context(), calls: after}); !errors.Is(err, context.Canceled) {
+				t.Errorf("%s with the context ending after %d of %d checks: %v, want context.Canceled", name, after, count.asked, err)
+			}
+		}
+	}
+}
+
+// ladder returns a chain of n diamonds (s=v0, each vi joined to vi+1
+// through two middle actors): 2n hops between its ends and 2^n shortest
+// paths.
+func ladder(n int) (*c2c.Subgraph, string, string) {
+	g := &c2c.Subgraph{}
+	add := func(a, b string) {
+		g.Edges = append(g.Edges, &c2c.Exchange{ID: fmt.Sprintf("x%d", len(g.Edges)), SourceID: a, TargetID: b, Kind: c2c.KindTwinning})
+	}
+	v := func(i int) string { return fmt.Sprintf("v%03d", i) }
+	for i := range n {
+		for _, m := range []string{"a", "b"} {
+			mid := fmt.Sprintf("m%03d%s", i, m)
+			add(v(i), mid)
+			add(mid, v(i+1))
+		}
+	}
+	seen := map[string]bool{}
+	for _, x := range g.Edges {
+		for _, id := range []string{x.SourceID, x.TargetID} {
+			if !seen[id] {
+				seen[id] = true
+				g.Nodes = append(g.Nodes, &c2c.Actor{ID: id, Kind: c2c.ActorCity, Name: id})
+			}
+		}
+	}
+	return g, v(0), v(n)
+}
+
+func TestShortestCountsLongLadders(t *testing.T) {
+	for _, n := range []int{1, 5, 30, 53, 54, 70} {
+		g, s, tt := ladder(n)
+		res, err := SearchShortest(t.Context(), SubgraphExpander(g), s, tt, PathOptions{Limit: 3}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 2^n is a power of two: exact as a float64 at any n here.
+		if want := math.Ldexp(1, n); res.Count != want || res.Hops != 2*n || !res.Connected || res.Cut {
+			t.Errorf("ladder of %d: %+v (count %v), want %d hops, count %v, connected", n, res.Paths, res.Count, 2*n, want)
+		}
+		if len(res.Paths) != min(3, 1<<min(n, 10)) {
+			t.Errorf("ladder of %d: %d paths, want the limit", n, len(res.Paths))
+		}
+		// A hop limit one short cuts the search.
+		res, err = SearchShortest(t.Context(), SubgraphExpander(g), s, tt, PathOptions{MaxHops: 2*n - 1}, 0)
+		if err != nil || !res.Cut || res.Count != 0 || len(res.Paths) != 0 {
+			t.Errorf("ladder of %d within %d hops: %+v, %v; want cut", n, 2*n-1, res, err)
+		}
+	}
+	// Two ladders apart: not connected, whatever the limit.
+	g, s, _ := ladder(20)
+	h, _, u := ladder(3)
+	for _, x := range h.Edges {
+		x.SourceID, x.TargetID, x.ID = "o"+x.SourceID, "o"+x.TargetID, "o"+x.ID
+	}
+	g.Edges = append(g.Edges, h.Edges...)
+	res, err := SearchShortest(t.Context(), SubgraphExpander(g), s, "o"+u, PathOptions{}, 0)
+	if err != nil || res.Connected || res.Cut || res.Count != 0 || res.Hops != -1 {
+		t.Errorf("separate ladders: %+v, %v; want not connected", res, err)
 	}
 }

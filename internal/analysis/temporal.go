@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 
@@ -45,8 +46,9 @@ type label struct {
 // day of the previous hop's start (the start's lo key). For each node it
 // keeps the label of its earliest arrival (fewest hops at that time) and,
 // as time passes, the label with the fewest hops so far, which is the one
-// later hops extend.
-func (ix *index) temporal(s int, directed bool, maxHops int) (first []*label) {
+// later hops extend. It checks ctx between days and returns its error
+// once it ends.
+func (ix *index) temporal(ctx context.Context, s int, directed bool, maxHops int) (first []*label, err error) {
 	n := len(ix.ids)
 	first = make([]*label, n)
 	fewest := make([]*label, n)
@@ -74,6 +76,9 @@ func (ix *index) temporal(s int, directed bool, maxHops int) (first []*label) {
 		return true
 	}
 	for i := 0; i < len(dated); {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		j := i
 		key := dated[i].Start.FirstKey()
 		for j < len(dated) && dated[j].Start.FirstKey() == key {
@@ -95,7 +100,7 @@ func (ix *index) temporal(s int, directed bool, maxHops int) (first []*label) {
 		}
 		i = j
 	}
-	return first
+	return first, nil
 }
 
 // edgesByStart returns every exchange of ix ordered by start then id.
@@ -130,11 +135,17 @@ func (ix *index) timedPath(l *label, directed bool) TimedPath {
 
 // EarliestArrival returns the time-respecting path from one actor to
 // another that arrives earliest (by the first day of its last exchange's
-// start), with the fewest hops among those, and at most opts.MaxHops hops;
-// nil when there is none. From == to gives the empty path. Errors are those
-// of ShortestPaths.
+// start), with the fewest hops among those, and at most opts.MaxHops hops
+// (MaxTimedHops when not set, and at most that); nil when there is none.
+// From == to gives the empty path. Errors are those of ShortestPaths.
 func EarliestArrival(g *c2c.Subgraph, from, to string, opts PathOptions) (*TimedPath, error) {
-	maxHops, err := opts.hops()
+	return EarliestArrivalContext(context.Background(), g, from, to, opts)
+}
+
+// EarliestArrivalContext is EarliestArrival that stops, returning ctx's
+// error, once ctx ends.
+func EarliestArrivalContext(ctx context.Context, g *c2c.Subgraph, from, to string, opts PathOptions) (*TimedPath, error) {
+	maxHops, err := opts.hops(MaxTimedHops)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +154,10 @@ func EarliestArrival(g *c2c.Subgraph, from, to string, opts PathOptions) (*Timed
 	if err != nil {
 		return nil, err
 	}
-	first := ix.temporal(s, opts.Directed, maxHops)
+	first, err := ix.temporal(ctx, s, opts.Directed, maxHops)
+	if err != nil {
+		return nil, err
+	}
 	if first[t] == nil {
 		return nil, nil
 	}
@@ -152,11 +166,18 @@ func EarliestArrival(g *c2c.Subgraph, from, to string, opts PathOptions) (*Timed
 }
 
 // Reachable returns every actor other than from that a time-respecting path
-// of at most opts.MaxHops hops reaches, with its earliest arrival, ordered by
-// arrival, hops, then id. KindInvalid naming "from" if the actor has no
-// exchanges in g, "maxHops" if the limit is out of range.
+// of at most opts.MaxHops hops (MaxTimedHops when not set, and at most
+// that) reaches, with its earliest arrival, ordered by arrival, hops, then
+// id. KindInvalid naming "from" if the actor has no exchanges in g,
+// "maxHops" if the limit is out of range.
 func Reachable(g *c2c.Subgraph, from string, opts PathOptions) ([]Arrival, error) {
-	maxHops, err := opts.hops()
+	return ReachableContext(context.Background(), g, from, opts)
+}
+
+// ReachableContext is Reachable that stops, returning ctx's error, once
+// ctx ends.
+func ReachableContext(ctx context.Context, g *c2c.Subgraph, from string, opts PathOptions) ([]Arrival, error) {
+	maxHops, err := opts.hops(MaxTimedHops)
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +186,12 @@ func Reachable(g *c2c.Subgraph, from string, opts PathOptions) ([]Arrival, error
 	if err != nil {
 		return nil, err
 	}
+	first, err := ix.temporal(ctx, s, opts.Directed, maxHops)
+	if err != nil {
+		return nil, err
+	}
 	var out []Arrival
-	for v, l := range ix.temporal(s, opts.Directed, maxHops) {
+	for v, l := range first {
 		if l == nil || v == s {
 			continue
 		}

@@ -143,6 +143,9 @@ func Slug(s string) string {
 	return out
 }
 
+// validateText checks a text field: present when required, valid UTF-8,
+// at most max characters and free of control characters (NUL, escape, line
+// breaks); texts of MaxSummaryLen and more may hold tabs and line breaks.
 func validateText(es *Errors, field, s string, required bool, max int) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
@@ -151,6 +154,10 @@ func validateText(es *Errors, field, s string, required bool, max int) {
 		*es = append(*es, Invalid(field, "is not valid UTF-8"))
 	case utf8.RuneCountInString(s) > max:
 		*es = append(*es, Invalid(field, "is longer than %d characters", max))
+	default:
+		if r, bad := controlRune(s, max >= MaxSummaryLen); bad {
+			*es = append(*es, Invalid(field, "holds the control character %U: only printable text is accepted", r))
+		}
 	}
 }
 

@@ -107,8 +107,10 @@ func (f ActorFilter) Validate(field string) error {
 			es = append(es, Invalid(field+".globalSouth.status", "%q is not SOUTH, NORTH or UNKNOWN", f.South.Status))
 		}
 	}
-	if len(f.Text) > MaxNameLen {
-		es = append(es, Invalid(field+".text", "is longer than %d characters", MaxNameLen))
+	if f.Text != "" {
+		if err := ValidateFilterText(field+".text", f.Text, MaxNameLen); err != nil {
+			es = append(es, err)
+		}
 	}
 	for i, t := range f.OrgTypes {
 		if !t.Valid() {
@@ -211,8 +213,10 @@ func (f ExchangeFilter) Validate(field string) error {
 			es = append(es, Invalid(field+".classification.class", "%q is not an exchange class", f.Class.Class))
 		}
 	}
-	if len(f.Text) > MaxTitleLen {
-		es = append(es, Invalid(field+".text", "is longer than %d characters", MaxTitleLen))
+	if f.Text != "" {
+		if err := ValidateFilterText(field+".text", f.Text, MaxTitleLen); err != nil {
+			es = append(es, err)
+		}
 	}
 	return es.Err()
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"io"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -12,10 +11,11 @@ import (
 // both in id order. KindInternal wrapping the writer's error if writing
 // fails.
 func WriteCSV(nodes, edges io.Writer, g *c2c.Subgraph) error {
-	if err := writeNodesCSV(nodes, g); err != nil {
+	src, country := sliceSource(prepare(g)), countries{}
+	if err := streamNodesCSV(nodes, src, country); err != nil {
 		return err
 	}
-	return writeEdgesCSV(edges, g)
+	return streamEdgesCSV(edges, src, country)
 }
 
 // NodeHeader and EdgeHeader return the header rows of the CSV tables.
@@ -34,31 +34,4 @@ func EdgeHeader() []string {
 		h = append(h, c.name)
 	}
 	return h
-}
-
-func writeNodesCSV(w io.Writer, g *c2c.Subgraph) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(NodeHeader())
-	for _, a := range prepare(g).nodes {
-		_ = cw.Write(append([]string{a.ID}, nodeValues(a)...))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return c2c.Internal("export nodes csv", err)
-	}
-	return nil
-}
-
-func writeEdgesCSV(w io.Writer, g *c2c.Subgraph) error {
-	p := prepare(g)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(EdgeHeader())
-	for _, x := range p.edges {
-		_ = cw.Write(append([]string{x.ID, x.SourceID, x.TargetID}, edgeValues(x, p.countryOf)...))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return c2c.Internal("export edges csv", err)
-	}
-	return nil
 }

@@ -14,12 +14,10 @@
 package export
 
 import (
-	"archive/zip"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -78,15 +76,7 @@ func (f Format) Extension() string {
 // unknown format; KindInternal wrapping the writer's error when writing
 // fails.
 func Write(w io.Writer, g *c2c.Subgraph, f Format) error {
-	switch f {
-	case GraphML:
-		return writeGraphML(w, g)
-	case GEXF:
-		return writeGEXF(w, g, time.Time{})
-	case CSV:
-		return writeZip(w, g)
-	}
-	return c2c.Invalid("format", "%q is not one of graphml, gexf, csv", f)
+	return WriteFrom(w, sliceSource(prepare(g)), f)
 }
 
 // Names of the files inside the CSV archive.
@@ -94,31 +84,6 @@ const (
 	NodesFile = "nodes.csv"
 	EdgesFile = "edges.csv"
 )
-
-func writeZip(w io.Writer, g *c2c.Subgraph) error {
-	z := zip.NewWriter(w)
-	// A fixed modification time keeps the archive byte-for-byte the same
-	// for the same graph.
-	stamp := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	nodes, err := z.CreateHeader(&zip.FileHeader{Name: NodesFile, Method: zip.Deflate, Modified: stamp})
-	if err != nil {
-		return c2c.Internal("export csv", err)
-	}
-	if err := writeNodesCSV(nodes, g); err != nil {
-		return err
-	}
-	edges, err := z.CreateHeader(&zip.FileHeader{Name: EdgesFile, Method: zip.Deflate, Modified: stamp})
-	if err != nil {
-		return c2c.Internal("export csv", err)
-	}
-	if err := writeEdgesCSV(edges, g); err != nil {
-		return err
-	}
-	if err := z.Close(); err != nil {
-		return c2c.Internal("export csv", err)
-	}
-	return nil
-}
 
 // column is an attribute of nodes or edges: its name in every format and
 // its GraphML/GEXF type.

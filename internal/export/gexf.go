@@ -2,11 +2,7 @@ package export
 
 import (
 	"encoding/xml"
-	"io"
 	"strconv"
-	"time"
-
-	"github.com/c2c-project/c2c/internal/c2c"
 )
 
 // The GEXF 1.3 document.
@@ -72,61 +68,6 @@ type gexfEdge struct {
 type gexfValue struct {
 	For   string `xml:"for,attr"`
 	Value string `xml:"value,attr"`
-}
-
-// writeGEXF writes a dynamic GEXF 1.3 graph. An exchange of known date
-// has start and end attributes in whole days (timeformat "date"): a partial
-// date becomes the interval it covers, so "2013-07" starts on 2013-07-01
-// and, with no end date, ends on 2013-07-31. The dates as written are kept
-// in the attributes startText and endText (an attribute named start or
-// end would clash with the interval in NetworkX and Gephi). An exchange of unknown date has no
-// interval and is present throughout. Nodes carry no interval; Gephi shows
-// a node while any of its edges is. modified, when not zero, is written as
-// the meta lastmodifieddate.
-func writeGEXF(w io.Writer, g *c2c.Subgraph, modified time.Time) error {
-	p := prepare(g)
-	doc := gexfDoc{
-		VizNS: "http://gexf.net/1.3/viz", Version: "1.3",
-		Meta:  gexfMeta{Creator: "c2c", Description: "City-to-city cooperation: actors and exchanges"},
-		Graph: gexfGraph{DefaultEdgeType: "undirected", Mode: "dynamic", TimeFormat: "date"},
-	}
-	if !modified.IsZero() {
-		doc.Meta.LastModified = modified.UTC().Format(time.DateOnly)
-	}
-	na := gexfAttributes{Class: "node"}
-	for _, c := range nodeColumns {
-		na.Attrs = append(na.Attrs, gexfAttribute{ID: c.name, Title: c.name, Type: c.typ})
-	}
-	ea := gexfAttributes{Class: "edge"}
-	for _, c := range edgeColumns {
-		ea.Attrs = append(ea.Attrs, gexfAttribute{ID: gexfEdgeAttr(c.name), Title: gexfEdgeAttr(c.name), Type: c.typ})
-	}
-	doc.Graph.Attributes = []gexfAttributes{na, ea}
-	for _, a := range p.nodes {
-		n := gexfNode{ID: a.ID, Label: a.Name}
-		for i, v := range nodeValues(a) {
-			if v != "" {
-				n.Values = append(n.Values, gexfValue{nodeColumns[i].name, v})
-			}
-		}
-		if a.Coords != nil {
-			n.Position = &gexfPos{X: a.Coords.Lon, Y: a.Coords.Lat}
-		}
-		doc.Graph.Nodes = append(doc.Graph.Nodes, n)
-	}
-	for _, x := range p.edges {
-		e := gexfEdge{ID: x.ID, Source: x.SourceID, Target: x.TargetID, Label: x.Title}
-		if lo, hi, ok := x.Span(); ok {
-			e.Start, e.End = dayText(lo), dayText(hi)
-		}
-		for i, v := range edgeValues(x, p.countryOf) {
-			if v != "" {
-				e.Values = append(e.Values, gexfValue{gexfEdgeAttr(edgeColumns[i].name), v})
-			}
-		}
-		doc.Graph.Edges = append(doc.Graph.Edges, e)
-	}
-	return encodeXML(w, doc, "export gexf")
 }
 
 // dayText turns a yyyymmdd key into yyyy-mm-dd.

@@ -73,6 +73,12 @@ type Options struct {
 	Strict bool
 	// DryRun parses, validates and resolves everything but writes nothing.
 	DryRun bool
+	// BatchRows is the most items one store transaction writes; a file of
+	// more is written in several, with a pause between them, so that other
+	// writers of the store (a serving c2c) are not locked out for the whole
+	// file. 0 means DefaultBatchRows; a negative value writes the file in
+	// one transaction, all or nothing.
+	BatchRows int
 }
 
 func (o Options) withDefaults() Options {
@@ -81,6 +87,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if o.BatchRows == 0 {
+		o.BatchRows = DefaultBatchRows
 	}
 	return o
 }
@@ -127,8 +136,12 @@ type Report struct {
 	Rows     int         // data rows read (header and blank lines excluded)
 	Accepted int         // rows that passed every check
 	Rejected []Rejection // every problem, ordered by line
-	// Written is true when Store.Import ran and succeeded.
+	// Written is true when Store.Import ran and succeeded (for a file
+	// written in several transactions: every one of them).
 	Written bool
+	// Partial is true when a file written in several transactions failed
+	// after some were written: Result counts what they wrote.
+	Partial bool
 	Result  *c2c.ImportResult
 	// Twins holds the counts of a twin-town import.
 	Twins *TwinReport
@@ -237,7 +250,7 @@ func Import(ctx context.Context, st c2c.Store, r io.Reader, name string, opts Op
 	if opts.DryRun || p.empty() {
 		return rep, nil
 	}
-	return rep, write(ctx, st, p.batch, p.lines, rep)
+	return rep, write(ctx, st, p.batch, p.lines, rep, opts.BatchRows)
 }
 
 // open infers the format and record type (filling opts) and returns the

@@ -202,7 +202,6 @@ func (s *csvSource) next() (*row, *Rejection, error) {
 	if err == io.EOF {
 		return nil, nil, io.EOF
 	}
-	line, _ := s.r.FieldPos(0)
 	var pe *csv.ParseError
 	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
 		return nil, &Rejection{Line: pe.StartLine, Code: CodeMalformed,
@@ -211,6 +210,9 @@ func (s *csvSource) next() (*row, *Rejection, error) {
 	if err != nil {
 		return nil, nil, csvError(s.file, err)
 	}
+	// Only a record read without error has field positions: FieldPos
+	// panics after a parse error.
+	line, _ := s.r.FieldPos(0)
 	r := &row{line: line, values: make(map[string]string, len(rec))}
 	for i, v := range rec {
 		r.values[s.header[i]] = v

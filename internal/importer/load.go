@@ -129,10 +129,14 @@ func themeSet(ctx context.Context, st c2c.Store) (map[string]bool, error) {
 
 var itemPath = regexp.MustCompile(`^(actors|exchanges|memberships|themes)\[(\d+)\](?:\.(.+))?`)
 
-// write hands the batch to the store in one Import call. An item error
-// from the store ("exchanges[3].target: …") becomes a rejection at the
-// item's line.
-func write(ctx context.Context, st c2c.Store, b c2c.Batch, lines itemLines, rep *Report) error {
+// write hands the batch to the store: in one Import call when it has at
+// most n items or n is negative, else in transactions of n (writeChunks).
+// An item error from the store ("exchanges[3].target: …") becomes a
+// rejection at the item's line.
+func write(ctx context.Context, st c2c.Store, b c2c.Batch, lines itemLines, rep *Report, n int) error {
+	if n > 0 && batchSize(b) > n {
+		return writeChunks(ctx, st, b, lines, rep, n)
+	}
 	res, err := st.Import(ctx, b)
 	if err == nil {
 		rep.Written = true

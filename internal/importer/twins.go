@@ -178,7 +178,7 @@ func badPlaceName(name string) string {
 		switch {
 		case unicode.IsLetter(r):
 			letters++
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
 			return "contains control characters"
 		case strings.ContainsRune("<>{}[]|=#@\\", r):
 			return fmt.Sprintf("contains %q, which no place name has", r)
@@ -589,7 +589,7 @@ func importTwins(ctx context.Context, st c2c.Store, src rowSource, rep *Report, 
 	if opts.DryRun || len(b.Exchanges) == 0 {
 		return rep, nil
 	}
-	return rep, write(ctx, st, b, lines, rep)
+	return rep, write(ctx, st, b, lines, rep, opts.BatchRows)
 }
 
 func friendshipTheme() c2c.Theme {

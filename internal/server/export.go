@@ -22,14 +22,29 @@ var exportParams = map[string]bool{
 
 // export streams the exchanges the query parameters select, and the actors
 // at their ends, as GraphML, GEXF or CSV (a zip of nodes.csv and
-// edges.csv) for Gephi, NetworkX or R. It is a read: no API key is needed.
-// A bad parameter is answered 400 with a JSON error naming it; a filter
-// selecting more exchanges than the analysis limit too.
+// edges.csv) for Gephi, NetworkX or R. It is a read, under the rules of
+// GraphQL reads: open to all unless reads need a credential. It streams a
+// page of the store at a time (storeSource), in constant memory, and at
+// most Config.MaxExports stream at once: one more is answered 503
+// UNAVAILABLE with Retry-After. A bad parameter is answered 400 with a
+// JSON error naming it; a filter selecting more exchanges than the
+// analysis limit too.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) {
-	format, f, err := parseExport(r.URL.Query())
-	if err == nil {
-		err = s.checkExportThemes(r, f.ThemesAny)
+	if err := s.allow(credentialOf(r.Context()), RoleReader); err != nil {
+		writeExportDenied(w, err)
+		return
 	}
+	format, f, err := parseExport(r.URL.Query())
+	if err != nil {
+		s.writeExportError(w, r, err)
+		return
+	}
+	release, ok := s.acquireExport(w)
+	if !ok {
+		return
+	}
+	defer release()
+	err = s.checkExportThemes(r, f.ThemesAny)
 	if err == nil {
 		err = s.checkExportSize(r, f)
 	}
@@ -37,17 +52,41 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.writeExportError(w, r, err)
 		return
 	}
-	g, err := s.backing().Edges(r.Context(), f)
-	if err != nil {
+	src := &storeSource{ctx: r.Context(), store: s.backing(), filter: f}
+	if err := src.collect(); err != nil {
 		s.writeExportError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", format.ContentType())
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="c2c-export%s"`, format.Extension()))
-	if err := export.Write(w, g, format); err != nil {
+	// The status line goes with the first bytes: until then a failing
+	// store is answered with a coded error.
+	sw := &startedWriter{w: w, start: func() {
+		w.Header().Set("Content-Type", format.ContentType())
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="c2c-export%s"`, format.Extension()))
+	}}
+	if err := export.WriteFrom(sw, src, format); err != nil {
+		if !sw.started {
+			s.writeExportError(w, r, err)
+			return
+		}
 		// The status line has gone: all that is left is to log.
 		s.log.ErrorContext(r.Context(), "export failed while streaming", "err", err.Error(), "format", string(format))
 	}
+}
+
+// startedWriter calls start before the first write, so headers can be set
+// as late as the first byte.
+type startedWriter struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (s *startedWriter) Write(p []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		s.start()
+	}
+	return s.w.Write(p)
 }
 
 // parseExport reads the format and the exchange filter from q; KindInvalid

@@ -1,12 +1,14 @@
 // Package server serves the c2c GraphQL API over HTTP: /graphql (POST and
 // GET), the explorer at / and GraphiQL at /graphiql (internal/explorer),
-// /export, /healthz, /readyz and /metrics, with API-key auth for mutations, depth, complexity, body-size and time limits, Prometheus
-// metrics and structured access logs.
+// /export, /healthz, /readyz and /metrics, with reader and editor roles
+// (API keys, read keys, JWTs), CORS, depth, complexity, body-size and time
+// limits, Prometheus metrics and structured access logs.
 package server
 
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -25,7 +27,9 @@ const (
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxDepth       = 12
-	DefaultMaxComplexity  = 5000
+	// DefaultMaxComplexity is graph.DefaultMaxComplexity, which the
+	// schema's weights are set against.
+	DefaultMaxComplexity = graph.DefaultMaxComplexity
 	// DefaultMaxBatch is the most operations one batched request (a JSON
 	// array body) may hold.
 	DefaultMaxBatch = 10
@@ -59,6 +63,23 @@ type Config struct {
 	// APIKeys are the keys accepted in "Authorization: Bearer <key>" for
 	// mutations. With none the server is read-only.
 	APIKeys []string
+	// ReadKeys are keys that allow queries and /export but no mutation.
+	// When any is configured, reads need a credential (a read key, an API
+	// key or a token); without, reads are open to everyone.
+	ReadKeys []string
+	// RequireReadAuth makes reads need a credential even with no read key
+	// configured (a server whose readers hold tokens).
+	RequireReadAuth bool
+	// JWT, when set, accepts signed bearer tokens with a reader or editor
+	// role beside the keys (see JWTConfig).
+	JWT *JWTVerifier
+	// CORSOrigins are the browser origins allowed to call /graphql and
+	// /export from other sites ("https://app.example.org", "*" for any);
+	// none answers no cross-origin request.
+	CORSOrigins []string
+	// MaxExports bounds the exports streamed at once; one more is answered
+	// 503 UNAVAILABLE with Retry-After. 0 means DefaultMaxExports.
+	MaxExports int
 	// MaxBodyBytes caps the size of a request body.
 	MaxBodyBytes int64
 	// RequestTimeout bounds the time one request may take.
@@ -96,6 +117,9 @@ type Config struct {
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
 	BatchWait time.Duration
+	// FairShare bounds expensive operations and each client's requests
+	// (fairshare.go).
+	FairShare FairShare
 	// Graph is the in-process graph of the store; nil means every question
 	// asks the store. With it, graph questions answer from its snapshot,
 	// every response carries the snapshot's data version
@@ -139,6 +163,9 @@ func (c Config) withDefaults() Config {
 	c.MaxFragments = orDefault(c.MaxFragments, DefaultMaxFragments)
 	c.MaxDirectives = orDefault(c.MaxDirectives, DefaultMaxDirectives)
 	c.MaxMergePairs = orDefault(c.MaxMergePairs, DefaultMaxMergePairs)
+	if c.MaxExports <= 0 {
+		c.MaxExports = DefaultMaxExports
+	}
 	if c.MaxGraphEdges <= 0 {
 		c.MaxGraphEdges = graph.DefaultMaxEdges
 	}
@@ -163,12 +190,21 @@ func orDefault(n, def int) int {
 
 // Server is the HTTP face of the API. Build it with New.
 type Server struct {
-	store   c2c.Store
-	cfg     Config
-	log     *slog.Logger
-	keys    apiKeys
+	store c2c.Store
+	cfg   Config
+	log   *slog.Logger
+	keys  apiKeys
+	// readKeys and jwt are the reader credentials and the token
+	// verifier (auth.go).
+	readKeys apiKeys
+	jwt      *JWTVerifier
+	// exports holds a slot per export streaming now (exportstream.go).
+	exports chan struct{}
 	metrics *metrics
 	handler http.Handler
+	fair    *fairness
+	// draining is set by Drain: /readyz answers 503.
+	draining atomic.Bool
 }
 
 // New returns a server over store. log receives access logs and internal
@@ -178,16 +214,21 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	s := &Server{
-		store:   store,
-		cfg:     cfg.withDefaults(),
-		log:     log,
-		keys:    newAPIKeys(cfg.APIKeys),
-		metrics: newMetrics(cfg.Version),
+		store:    store,
+		cfg:      cfg.withDefaults(),
+		log:      log,
+		keys:     newAPIKeys(cfg.APIKeys),
+		readKeys: newAPIKeys(cfg.ReadKeys),
+		jwt:      cfg.JWT,
+		metrics:  newMetrics(cfg.Version),
+		fair:     newFairness(cfg.FairShare),
 	}
+	s.fair.register(s.metrics.registry)
 	if cfg.Graph != nil {
 		s.store = graphmem.NewStore(store, cfg.Graph, cfg.MaxStale)
 		s.metrics.registry.MustRegister(cfg.Graph.Collectors()...)
 	}
+	s.exports = make(chan struct{}, s.cfg.MaxExports)
 	s.handler = s.routes()
 	return s
 }
@@ -210,17 +251,17 @@ func (s *Server) routes() http.Handler {
 	gql := s.graphQL()
 	// Every method reaches the transport, which answers the ones it does
 	// not serve with a coded 405.
-	mux.Handle("/graphql", s.limitBody(gql))
+	mux.Handle("/graphql", s.shareFairly(s.authenticate(s.limitBody(gql))))
 	// The explorer's pages and GraphiQL, embedded and served offline.
 	pages := explorer.Handler()
 	mux.Handle("GET /{$}", pages)
 	mux.Handle("GET /assets/", pages)
 	mux.Handle("GET /graphiql", pages)
-	mux.HandleFunc("GET /export", s.export)
+	mux.Handle("GET /export", s.shareFairly(s.authenticate(s.pooled(http.HandlerFunc(s.export)))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
-	return s.accessLog(s.withTimeout(mux))
+	return s.accessLog(s.withTimeout(s.cors(mux)))
 }
 
 // Bounds of the parsed-document cache: entries weigh their document's
@@ -233,8 +274,9 @@ const (
 // graphQL builds the gqlgen handler: our one HTTP transport (no
 // websockets), introspection, persisted queries, the document limits
 // (before validation), the complexity limit, and the operation
-// middlewares, outermost first: round-trip counting, metrics, auth, then
-// the dataloaders that graph.NewServer installs.
+// middlewares, outermost first: round-trip counting, metrics, auth, the
+// pool of expensive operations (fairshare.go), then the dataloaders that
+// graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
 		Store: s.store, Log: s.log, Graph: s.cfg.Graph, MaxStale: s.cfg.MaxStale,
@@ -255,10 +297,15 @@ func (s *Server) graphQL() http.Handler {
 		spreads: s.cfg.MaxFragmentSpreads, fragments: s.cfg.MaxFragments, directives: s.cfg.MaxDirectives,
 		depth: s.cfg.MaxDepth, pairs: s.cfg.MaxMergePairs, cache: queries,
 	})
+	// Int arguments beyond 32 bits are refused before complexity multiplies them.
+	srv.Use(&intArguments{})
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
+	srv.Use(&poolExtension{s: s})
+	srv.AroundRootFields(s.serialiseExpensive)
 	srv.AroundResponses(s.observe)
+	srv.AroundResponses(s.noteRefusals)
 	return withHandler(srv)
 }
 

@@ -96,6 +96,9 @@ func actorFilterParams(f c2c.ActorFilter) (anchor string, p map[string]any) {
 // Actors returns one page of actors matching q, keyset-paged. KindInvalid
 // for a cursor of another order.
 func (s *Store) Actors(ctx context.Context, q c2c.ActorQuery) (*c2c.ActorPage, error) {
+	if err := q.Filter.Validate("filter"); err != nil {
+		return nil, err
+	}
 	order := q.Order
 	if order == "" {
 		order = c2c.OrderNameAsc

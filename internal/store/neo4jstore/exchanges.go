@@ -174,6 +174,9 @@ RETURN ` + exchangeMap + ` AS x`
 // Exchanges returns one page of exchanges matching q, keyset-paged.
 // KindInvalid for a cursor of another order.
 func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.ExchangePage, error) {
+	if err := q.Filter.Validate("filter"); err != nil {
+		return nil, err
+	}
 	order := q.Order
 	if order == "" {
 		order = c2c.OrderStartAsc
@@ -268,6 +271,9 @@ RETURN cid, xm AS x`
 // that match f, ordered by start (unknown last) then id, the first limit of
 // them (all when limit <= 0), in one query.
 func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Exchange, error) {
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
 	out := make(map[string][]*c2c.Exchange, len(actorIDs))
 	if len(actorIDs) == 0 {
 		return out, nil

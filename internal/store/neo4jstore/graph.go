@@ -81,6 +81,9 @@ RETURN ` + exchangeMap + ` AS x`
 // side. KindNotFound if the centre does not exist,
 // KindInvalid for a depth or limit out of range.
 func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error) {
+	if err := q.Filter.Validate("filter"); err != nil {
+		return nil, err
+	}
 	if q.Depth < 1 || q.Depth > c2c.MaxNeighbourhoodDepth {
 		return nil, c2c.Invalid("depth", "must be between 1 and %d", c2c.MaxNeighbourhoodDepth)
 	}
@@ -165,6 +168,9 @@ func (s *Store) Neighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c
 // Edges returns every exchange matching f, ordered by id, and the actors at
 // their ends, ordered by id (Depth is nil), in two queries.
 func (s *Store) Edges(ctx context.Context, f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
 	anchor, p := exchangeFilterParams(f)
 	recs, err := s.read(ctx, "edges", anchor+exchangeWhere+edgesTail, p)
 	if err != nil {
@@ -240,6 +246,9 @@ const (
 // name and id, the first limit of them (all when limit <= 0), in one query
 // that sums up each partner in the database.
 func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, error) {
+	if err := f.Validate("filter"); err != nil {
+		return nil, err
+	}
 	out := make(map[string][]*c2c.Partner, len(actorIDs))
 	if len(actorIDs) == 0 {
 		return out, nil

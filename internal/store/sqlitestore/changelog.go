@@ -18,11 +18,15 @@ const changeLogMigration = 4
 // Option configures a Store at Open.
 type Option func(*Store)
 
-// WithChangeLogSize sets how many change entries the store keeps (at least
-// 1; changeset.DefaultLogSize by default). A reader further behind than that
+// WithChangeLogSize sets how many change entries the store keeps
+// (changeset.DefaultLogSize when n <= 0). A reader further behind than that
 // gets c2c.ErrChangesPruned and reloads in full.
 func WithChangeLogSize(n int) Option {
-	return func(s *Store) { s.logSize = max(1, n) }
+	return func(s *Store) {
+		if n > 0 {
+			s.logSize = n
+		}
+	}
 }
 
 const (

@@ -14,9 +14,37 @@ import (
 const maxImportErrors = 100
 
 const (
-	allActorKindsSQL = `SELECT id, kind FROM actors`
-	allThemesSQL     = `SELECT id, label FROM themes`
+	actorKindsSQL = `SELECT id, kind FROM actors WHERE id IN (SELECT value FROM json_each(?))`
+	allThemesSQL  = `SELECT id, label FROM themes`
 )
+
+// namedIDs returns every actor id b's items are or name: what an import
+// needs to know the kinds of. Loading only those keeps each of many
+// imports into a large store (an importer writing a big file in several
+// transactions) as cheap as its own items.
+func namedIDs(b c2c.Batch) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	for _, a := range b.Actors {
+		add(strings.TrimSpace(a.ID), strings.TrimSpace(a.RegionID), a.ID, a.RegionID)
+	}
+	for _, x := range b.Exchanges {
+		add(x.SourceID, x.TargetID)
+		add(x.Facilitators...)
+	}
+	for _, m := range b.Memberships {
+		add(m.ActorID, m.OrganisationID)
+	}
+	return out
+}
 
 // Import upserts b by id in one transaction, in the order themes, actors
 // (regions and organisations before cities, so a city may lie in a region
@@ -29,7 +57,7 @@ func (s *Store) Import(ctx context.Context, b c2c.Batch) (*c2c.ImportResult, err
 	err := s.write(ctx, "import", func(tx *wtx) error {
 		im := &importer{ctx: ctx, tx: tx, res: res, now: timestamp(s.now())}
 		defer im.close()
-		if err := im.load(); err != nil {
+		if err := im.load(namedIDs(b)); err != nil {
 			return err
 		}
 		steps := []func(c2c.Batch) error{im.themes, im.actors, im.exchanges, im.memberships}
@@ -63,11 +91,11 @@ type importer struct {
 	errs   c2c.Errors
 }
 
-func (im *importer) load() error {
+func (im *importer) load(ids []string) error {
 	im.kinds = map[string]c2c.ActorKind{}
 	im.themeL = map[string]string{}
 	im.stmts = map[string]*sql.Stmt{}
-	kinds, err := stringPairs(im.ctx, im.tx, "import: actors", allActorKindsSQL)
+	kinds, err := stringPairs(im.ctx, im.tx, "import: actors", actorKindsSQL, jsonList(ids))
 	if err != nil {
 		return err
 	}

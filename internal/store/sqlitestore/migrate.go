@@ -113,6 +113,12 @@ func (s *Store) migrate(ctx context.Context) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.applyMigrations(ctx, ms)
+}
+
+// applyMigrations applies the migrations of ms not yet recorded, then the
+// default themes, and returns the versions applied.
+func (s *Store) applyMigrations(ctx context.Context, ms []Migration) ([]int, error) {
 	if _, err := exec(ctx, s.writer, "migrate", createMigrationsSQL); err != nil {
 		return nil, err
 	}

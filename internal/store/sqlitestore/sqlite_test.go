@@ -477,3 +477,52 @@ func TestPingAfterClose(t *testing.T) {
 		t.Errorf("ping after close: kind %v, want %v", got, want)
 	}
 }
+
+// TestDataMigrationResetsChangeLog applies a migration after the change
+// log's that rewrites rows: it bumps the version once and moves the floor
+// of the log past every earlier version, so readers reload in full.
+func TestDataMigrationResetsChangeLog(t *testing.T) {
+	s := mustOpenFile(t, filepath.Join(t.TempDir(), "c2c.db"))
+	ctx := t.Context()
+	mustCreateActor(t, s, c2c.Actor{ID: "m-a", Kind: c2c.ActorCity, Name: "Before", Country: "ZA"})
+	before, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := ms[len(ms)-1].Version + 1
+	ms = append(ms, Migration{Version: next, Name: "rewrite", SQL: `UPDATE actors SET summary = 'rewritten'`})
+	done, err := s.applyMigrations(ctx, ms)
+	if err != nil || len(done) != 1 || done[0] != next {
+		t.Fatalf("applyMigrations = %v, %v; want [%d]", done, err, next)
+	}
+	after, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before+1 {
+		t.Errorf("data version %d after a data migration from %d, want %d", after, before, before+1)
+	}
+	for v := uint64(0); v < after; v++ {
+		if _, _, err := s.ChangesSince(ctx, v, 0); !errors.Is(err, c2c.ErrChangesPruned) {
+			t.Errorf("ChangesSince(%d) after a data migration: %v, want ErrChangesPruned", v, err)
+		}
+	}
+	if chs, cur, err := s.ChangesSince(ctx, after, 0); err != nil || len(chs) != 0 || cur != after {
+		t.Errorf("ChangesSince(%d) = %v, %d, %v; want none at %d", after, chs, cur, err, after)
+	}
+	// The log goes on from there; applying nothing new bumps nothing.
+	mustCreateActor(t, s, c2c.Actor{ID: "m-b", Kind: c2c.ActorCity, Name: "After", Country: "ZA"})
+	if chs, _, err := s.ChangesSince(ctx, after, 0); err != nil || len(chs) != 1 || chs[0].Actors[0] != "m-b" {
+		t.Errorf("ChangesSince(%d) after one more write = %v, %v", after, chs, err)
+	}
+	if done, err := s.applyMigrations(ctx, ms); err != nil || len(done) != 0 {
+		t.Errorf("applyMigrations again = %v, %v; want nothing applied", done, err)
+	}
+	if v, _ := s.DataVersion(ctx); v != after+1 {
+		t.Errorf("data version %d after migrating again, want %d", v, after+1)
+	}
+}

@@ -467,6 +467,42 @@ func testWriteTx(t *testing.T, s c2c.Store) {
 	if got[0] != nil {
 		t.Errorf("actor %s of rolled-back transactions exists", c.ID)
 	}
+	// An import joins a transaction too, and reads inside it may run
+	// concurrently, as a request's resolvers do.
+	ib := c2c.Batch{Actors: []c2c.Actor{
+		{ID: "cl-tx-i1", Kind: c2c.ActorCity, Name: "Imported One", Country: "ZA"},
+		{ID: "cl-tx-i2", Kind: c2c.ActorCity, Name: "Imported Two", Country: "ZA"},
+	}}
+	err = s.Write(ctx, func(ctx context.Context) error {
+		if _, err := s.Import(ctx, ib); err != nil {
+			return err
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				got, err := s.ActorsByIDs(ctx, []string{"cl-tx-i1", "cl-tx-i2", a.ID})
+				if err != nil {
+					t.Errorf("concurrent read inside Write: %v", err)
+					return
+				}
+				for i, g := range got {
+					if g == nil {
+						t.Errorf("concurrent read inside Write: actor %d missing", i)
+					}
+				}
+				if _, err := s.DataVersion(ctx); err != nil {
+					t.Errorf("DataVersion inside Write: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		_, err := s.CreateExchange(ctx, c2c.Exchange{ID: "cl-tx-ix", SourceID: "cl-tx-i1", TargetID: "cl-tx-i2",
+			Title: "Between imported actors", Kind: c2c.KindMeeting})
+		return err
+	})
+	mustNoError(t, "Write with an import", err)
+	w.change("Write with an import", c2c.Change{Actors: []string{"cl-tx-i1", "cl-tx-i2"}, Exchanges: []string{"cl-tx-ix"}})
+
 	// A Write without writes bumps nothing.
 	mustNoError(t, "empty Write", s.Write(ctx, func(context.Context) error { return nil }))
 	w.none("empty Write")

@@ -85,7 +85,7 @@ func testAdjacent(t *testing.T, s c2c.Store, m *model) {
 			for j := 3; j < len(actors); j += max(1, len(actors)/5) {
 				for _, directed := range []bool{false, true} {
 					from, to := actors[i], actors[j]
-					opts := analysis.PathOptions{Directed: directed, MaxHops: analysis.MaxHops, Limit: analysis.MaxK + 1}
+					opts := analysis.PathOptions{Directed: directed, Limit: analysis.MaxK + 1}
 					want, wantErr := analysis.ShortestPaths(ref, from, to, opts)
 					got, gotErr := analysis.ShortestPathsExpanding(ctx, expand, from, to, opts, 0)
 					what := fmt.Sprintf("paths %s %s→%s directed %v", name, from, to, directed)

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open(t)) })
 	t.Run("Analysis", func(t *testing.T) { testAnalysis(t, open(t)) })
 	t.Run("Facets", func(t *testing.T) { testFacets(t, open(t)) })
+	t.Run("Hygiene", func(t *testing.T) { testHygiene(t, open(t)) })
+	t.Run("LongPaths", func(t *testing.T) { testLongPaths(t, open(t)) })
 	t.Run("ChangeLog", func(t *testing.T) { testChangeLog(t, open) })
 	// The read checks share one loaded store per fixture: they do not write.
 	t.Run("HandFixture", func(t *testing.T) {

@@ -1,0 +1,6 @@
+//go:build race
+
+package twinpaths
+
+// raceEnabled is set under the race detector.
+const raceEnabled = true
