@@ -940,3 +940,67 @@ func (r *Resolver) stats(ctx context.Context, f c2c.ExchangeFilter, dims []analy
 	}
 	return out, nil
 }
+
+// recordOnlyExchangeFields are the Exchange fields the in-process graph
+// does not hold: selecting one makes a subgraph's exchanges come from the
+// store.
+var recordOnlyExchangeFields = []string{"title", "summary", "sourceUrl", "dateNote", "facilitators"}
+
+// snapshotNeighbourhood answers Query.neighbourhood from the in-process
+// graph (ok false when there is none or it cannot evaluate the filter):
+// the search runs over the snapshot, the actors are read from the store by
+// id through the request's loader, and the exchanges too when the
+// selection asks for a field the snapshot does not hold, both in one batch
+// window.
+func (r *Resolver) snapshotNeighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c2c.Subgraph, bool, error) {
+	sn, err := r.snapshot(ctx, q.Filter)
+	if sn == nil || err != nil {
+		return nil, err != nil, err
+	}
+	g, err := sn.Neighbourhood(q)
+	if err != nil {
+		return nil, true, err
+	}
+	l := r.loadersFor(ctx)
+	aIDs := make([]string, len(g.Nodes))
+	for i, a := range g.Nodes {
+		aIDs[i] = a.ID
+	}
+	actors := l.actors.LoadAllThunk(ctx, aIDs)
+	var exchanges func() ([]*c2c.Exchange, error)
+	if len(g.Edges) > 0 && selectedUnder(ctx, []string{"edges"}, recordOnlyExchangeFields...) {
+		xIDs := make([]string, len(g.Edges))
+		for i, x := range g.Edges {
+			xIDs[i] = x.ID
+		}
+		exchanges = l.exchanges.LoadAllThunk(ctx, xIDs)
+	}
+	as, err := actors()
+	if err != nil {
+		return nil, true, err
+	}
+	g.Nodes = g.Nodes[:0]
+	for i, a := range as {
+		if a == nil {
+			// Deleted since the snapshot was taken.
+			delete(g.Depth, aIDs[i])
+			continue
+		}
+		g.Nodes = append(g.Nodes, a)
+	}
+	l.group(aIDs)
+	if exchanges != nil {
+		xs, err := exchanges()
+		if err != nil {
+			return nil, true, err
+		}
+		g.Edges = g.Edges[:0]
+		for _, x := range xs {
+			if x != nil {
+				g.Edges = append(g.Edges, x)
+			}
+		}
+	}
+	l.prefetchEnds(ctx, g.Edges, "edges")
+	return g, true, nil
+}

@@ -888,7 +888,11 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, actor string, depth *
 	if err != nil {
 		return nil, err
 	}
-	g, err := r.Store.Neighbourhood(ctx, c2c.NeighbourhoodQuery{Centre: actor, Depth: d, Filter: f, Limit: n})
+	q := c2c.NeighbourhoodQuery{Centre: actor, Depth: d, Filter: f, Limit: n}
+	if g, ok, err := r.snapshotNeighbourhood(ctx, q); ok || err != nil {
+		return g, err
+	}
+	g, err := r.Store.Neighbourhood(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/c2c-project/c2c/internal/analysis"
 	"github.com/c2c-project/c2c/internal/bench"
@@ -90,6 +92,20 @@ func heap() uint64 {
 	return m.HeapAlloc
 }
 
+// cpuTime returns the CPU time the process has used (user and system):
+// on a shared machine it says what an operation costs better than the
+// wall clock does.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU milliseconds per operation since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
 func benchSizes() []string {
 	if v := os.Getenv("BENCH_SIZES"); v != "" {
 		return strings.Split(v, ",")
@@ -112,10 +128,12 @@ func BenchmarkBuild(b *testing.B) {
 			runtime.KeepAlive(onlyActors)
 			runtime.KeepAlive(full)
 			b.ResetTimer()
+			cpu := cpuTime()
 			for range b.N {
 				full = g.build(true)
 			}
 			b.StopTimer()
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(h1-h0)/float64(len(g.actors)), "B/actor")
 			b.ReportMetric(float64(h2-h1)/float64(len(g.exchanges)), "B/exchange")
 			b.ReportMetric(float64(h2-h1)/(1<<20), "MiB")
@@ -136,9 +154,12 @@ func BenchmarkApplyOne(b *testing.B) {
 			x.Start = &c2c.PartialDate{Year: 2001}
 			t := Touched{ExchangeIDs: []string{x.ID}, Exchanges: []*c2c.Exchange{&x}}
 			b.ResetTimer()
+			cpu := cpuTime()
 			for i := range b.N {
 				s, _, _ = s.Apply(t, uint64(i+2))
 			}
+			b.StopTimer()
+			reportCPU(b, cpu)
 		})
 	}
 }
@@ -154,6 +175,7 @@ func BenchmarkQueries(b *testing.B) {
 		s := g.build(true)
 		rng := rand.New(rand.NewPCG(1, 2))
 		b.Run(name+"/ego", func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
 			for range b.N {
 				q := c2c.NeighbourhoodQuery{Centre: g.hubs[rng.IntN(len(g.hubs))], Depth: 2, Limit: 200}
 				if _, err := s.Neighbourhood(q); err != nil {
@@ -165,6 +187,7 @@ func BenchmarkQueries(b *testing.B) {
 			expand := func(_ context.Context, ids []string) (map[string][]c2c.Adjacency, error) {
 				return s.Adjacent(ids, c2c.ExchangeFilter{})
 			}
+			defer reportCPU(b, cpuTime())
 			for range b.N {
 				from := g.hubs[rng.IntN(len(g.hubs))]
 				to := g.actors[rng.IntN(len(g.actors))].ID
@@ -175,6 +198,7 @@ func BenchmarkQueries(b *testing.B) {
 			}
 		})
 		b.Run(name+"/stats", func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
 			for range b.N {
 				from := 1990 + rng.IntN(33)
 				f := c2c.ExchangeFilter{From: &c2c.PartialDate{Year: from}, To: &c2c.PartialDate{Year: min(2025, from+rng.IntN(10))}}
@@ -188,6 +212,7 @@ func BenchmarkQueries(b *testing.B) {
 			}
 		})
 		b.Run(name+"/centrality-pagerank", func(b *testing.B) {
+			defer reportCPU(b, cpuTime())
 			for range b.N {
 				sg, err := s.Edges(c2c.ExchangeFilter{})
 				if err != nil {

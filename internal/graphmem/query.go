@@ -77,15 +77,31 @@ func (s *Snapshot) Neighbourhood(q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error
 	if !ok {
 		return nil, c2c.NotFound("actor", q.Centre)
 	}
-	dist := map[int32]int{centre: 0}
+	// A filter selecting everything needs no test per exchange.
+	var keep func(x int32) bool
+	if m.GetCardinality() != uint64(len(s.exIDs)) {
+		keep = func(x int32) bool { return m.Contains(uint32(x)) }
+	}
+	dist := make([]int8, len(s.actorIDs))
+	for i := range dist {
+		dist[i] = -1
+	}
+	dist[centre] = 0
 	order := []int32{centre}
 	frontier := []int32{centre}
+	truncated := false
 	for d := 1; d <= q.Depth && len(frontier) > 0; d++ {
+		if len(order) >= q.Limit {
+			// The nodes kept are all nearer than this level: it only
+			// says whether the limit cut any off.
+			truncated = s.anyNew(frontier, dist, keep)
+			break
+		}
 		var next []int32
 		for _, a := range frontier {
 			s.incident(a, func(x, o int32) {
-				if _, seen := dist[o]; !seen && m.Contains(uint32(x)) {
-					dist[o] = d
+				if dist[o] < 0 && (keep == nil || keep(x)) {
+					dist[o] = int8(d)
 					next = append(next, o)
 				}
 			})
@@ -94,20 +110,20 @@ func (s *Snapshot) Neighbourhood(q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error
 		order = append(order, next...)
 		frontier = next
 	}
-	g := &c2c.Subgraph{Depth: map[string]int{}, Nodes: []*c2c.Actor{}, Edges: []*c2c.Exchange{}}
+	g := &c2c.Subgraph{Depth: map[string]int{}, Nodes: []*c2c.Actor{}, Edges: []*c2c.Exchange{}, Truncated: truncated}
 	if len(order) > q.Limit {
 		order, g.Truncated = order[:q.Limit], true
 	}
-	in := make(map[int32]bool, len(order))
+	in := make([]bool, len(s.actorIDs))
 	for _, a := range order {
 		in[a] = true
 		g.Nodes = append(g.Nodes, s.skeletonActor(a))
-		g.Depth[s.actorIDs[a]] = dist[a]
+		g.Depth[s.actorIDs[a]] = int(dist[a])
 	}
 	var xs []int32
 	for _, a := range order {
 		for _, x := range s.out[s.outOff[a]:s.outOff[a+1]] {
-			if in[s.exTgt[x]] && m.Contains(uint32(x)) {
+			if in[s.exTgt[x]] && (keep == nil || keep(x)) {
 				xs = append(xs, x)
 			}
 		}
@@ -117,6 +133,24 @@ func (s *Snapshot) Neighbourhood(q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error
 		g.Edges = append(g.Edges, s.skeletonExchange(x))
 	}
 	return g, nil
+}
+
+// anyNew reports whether an exchange keep selects leads from the frontier
+// to an actor not reached yet.
+func (s *Snapshot) anyNew(frontier []int32, dist []int8, keep func(int32) bool) bool {
+	for _, a := range frontier {
+		for _, x := range s.out[s.outOff[a]:s.outOff[a+1]] {
+			if dist[s.exTgt[x]] < 0 && (keep == nil || keep(x)) {
+				return true
+			}
+		}
+		for _, x := range s.in[s.inOff[a]:s.inOff[a+1]] {
+			if dist[s.exSrc[x]] < 0 && (keep == nil || keep(x)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Adjacent answers c2c.Store.Adjacent from the snapshot.

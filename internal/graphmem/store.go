@@ -273,15 +273,21 @@ func (s *Store) caughtUp(context.Context) {
 // Write runs fn in one write transaction of the underlying store and,
 // once it committed, brings the graph up to date.
 func (s *Store) Write(ctx context.Context, fn func(ctx context.Context) error) error {
-	err := s.Store.Write(ctx, fn)
-	if err == nil {
+	err := s.Store.Write(ctx, func(ctx context.Context) error {
+		return fn(context.WithValue(ctx, inWriteKey{}, true))
+	})
+	if err == nil && ctx.Value(inWriteKey{}) == nil {
 		s.caughtUp(ctx)
 	}
 	return err
 }
 
+// inWriteKey marks the context of a Write's function: its writes commit
+// with the Write, which catches up once for all of them.
+type inWriteKey struct{}
+
 func after[T any](s *Store, ctx context.Context, v T, err error) (T, error) {
-	if err == nil {
+	if err == nil && ctx.Value(inWriteKey{}) == nil {
 		s.caughtUp(ctx)
 	}
 	return v, err
