@@ -247,12 +247,13 @@ func (f *fairness) done(client string, refused bool) {
 	}
 }
 
-// clientOf names the client of r: "key:" and a digest of its API key when
-// it carries a configured one, else "addr:" and its address (IPv6 by /64,
-// which one host usually holds whole).
+// clientOf names the client of r: "key:" and a digest of its API key or
+// read key when it carries a configured one, else "addr:" and its address
+// (IPv6 by /64, which one host usually holds whole). A JWT is not verified
+// here: its bearer counts by address.
 func (s *Server) clientOf(r *http.Request) string {
 	if scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		if tok := strings.TrimSpace(token); len(s.keys) > 0 && s.keys.match(tok) {
+		if tok := strings.TrimSpace(token); (len(s.keys) > 0 && s.keys.match(tok)) || (len(s.readKeys) > 0 && s.readKeys.match(tok)) {
 			d := sha256.Sum256([]byte(tok))
 			return "key:" + hex.EncodeToString(d[:8])
 		}
