@@ -27,6 +27,9 @@ generate:
 # audit and client results, the hostile-request measurements): `make test`
 # runs them apart, verbose, after the rest.
 REPORTED_TESTS := ^(TestNodeClients|TestHostileRequests)$$
+# Throughput measurements, run without the race detector (which slows the
+# server ten times or more: with -race they skip).
+LOAD_TESTS := ^TestFairShareUnderLoad$$
 
 # Fuzz targets, each run for FUZZTIME by make fuzz (part of make test);
 # their corpora are committed under each package's testdata/fuzz.
@@ -61,6 +64,7 @@ fuzz:
 
 test-reported:
 	$(GO) test -race -count=1 -timeout 10m -v -run '$(REPORTED_TESTS)' ./cmd/c2c ./internal/server
+	$(GO) test -count=1 -timeout 5m -v -run '$(LOAD_TESTS)' ./internal/server
 
 # The Node packages of the client tests, exactly as test/clients/package-lock.json
 # pins them (from the npm registry; Node.js and npm come with the machine).

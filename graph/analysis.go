@@ -148,17 +148,26 @@ func snapVersion(sn *graphmem.Snapshot) uint64 {
 }
 
 // run calls f and returns its result, or the context's error as soon as
-// the request's deadline passes or it is cancelled. The all-pairs
-// centralities are given the context and stop soon after; the other
-// analyses run to their end in the background, and the size limits
-// (MaxEdges, MaxPairWork) bound how long that can be.
+// the request's deadline passes or it is cancelled. The centralities,
+// communities, components, timelines, pair spans and South-South shares
+// are given the context (their *Context functions) and stop soon after;
+// what does not watch it runs to its end in the background, and the size
+// limits (MaxEdges, MaxPairWork) bound how long that can be; WithWork
+// counts it.
 func run[T any](ctx context.Context, f func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
 	}
 	done := make(chan result, 1)
+	wg := workOf(ctx)
+	if wg != nil {
+		wg.Add(1)
+	}
 	go func() {
+		if wg != nil {
+			defer wg.Done()
+		}
 		v, err := f()
 		done <- result{v, err}
 	}()

@@ -718,7 +718,7 @@ func (r *queryResolver) Timeline(ctx context.Context, filter *model.ExchangeFilt
 		return nil, err
 	}
 	return cached(ctx, r.Resolver, analysis.Key("timeline", f, dim), f, func(g *c2c.Subgraph) (*model.Timeline, error) {
-		s, err := analysis.Timeline(g, dim)
+		s, err := analysis.TimelineContext(ctx, g, dim)
 		if err != nil {
 			return nil, err
 		}
@@ -732,7 +732,7 @@ func (r *queryResolver) SouthSouthShare(ctx context.Context, filter *model.Excha
 		return nil, err
 	}
 	ys, err := cached(ctx, r.Resolver, analysis.Key("south-south-share", f, definition), f, func(g *c2c.Subgraph) ([]analysis.YearShare, error) {
-		return analysis.SouthSouthShare(g, definition)
+		return analysis.SouthSouthShareContext(ctx, g, definition)
 	})
 	if err != nil {
 		return nil, err
@@ -754,7 +754,7 @@ func (r *queryResolver) PairSpans(ctx context.Context, filter *model.ExchangeFil
 		return nil, err
 	}
 	ps, err := cached(ctx, r.Resolver, analysis.Key("pair-spans", f), f, func(g *c2c.Subgraph) ([]analysis.PairSpan, error) {
-		return analysis.PairSpans(g), nil
+		return analysis.PairSpansContext(ctx, g)
 	})
 	if err != nil {
 		return nil, err
@@ -801,7 +801,7 @@ func (r *queryResolver) Communities(ctx context.Context, filter *model.ExchangeF
 		return nil, err
 	}
 	cs, err := cached(ctx, r.Resolver, analysis.Key("communities", f), f, func(g *c2c.Subgraph) (analysis.Communities, error) {
-		return analysis.DetectCommunities(g), nil
+		return analysis.DetectCommunitiesContext(ctx, g)
 	})
 	if err != nil {
 		return nil, err
@@ -819,7 +819,7 @@ func (r *queryResolver) Components(ctx context.Context, filter *model.ExchangeFi
 		return nil, err
 	}
 	cs, err := cached(ctx, r.Resolver, analysis.Key("components", f), f, func(g *c2c.Subgraph) ([][]string, error) {
-		return analysis.Components(g), nil
+		return analysis.ComponentsContext(ctx, g)
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,11 @@
 //
 // Configuration comes from flags and from C2C_* and NEO4J_* environment
 // variables; `c2c help` and `c2c CMD -h` list them.
+//
+// Exit codes: 0 on success, serve included when SIGTERM or SIGINT ended it
+// and every in-flight request finished; 1 on an error (serve: requests
+// still running at -shutdown-timeout were cut); 2 on a usage error. A
+// second signal during shutdown ends the process at once.
 package main
 
 import (
@@ -22,6 +27,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal, the next one gets the default behaviour: the
+	// process ends at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, &env{args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "c2c:", err)

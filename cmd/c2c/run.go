@@ -161,7 +161,7 @@ func (sf *storeFlags) open(ctx context.Context, log *slog.Logger) (c2c.Store, er
 // Environment variables with typed values; checkEnv rejects a malformed one
 // by name instead of letting it fall back to the default unnoticed.
 var (
-	durationEnv = []string{"C2C_CONNECT_TIMEOUT", "C2C_REQUEST_TIMEOUT", "C2C_NEO4J_ACQUIRE_TIMEOUT", "C2C_NEO4J_TX_TIMEOUT", "C2C_CACHE_TTL", "C2C_BATCH_WAIT"}
+	durationEnv = []string{"C2C_CONNECT_TIMEOUT", "C2C_REQUEST_TIMEOUT", "C2C_NEO4J_ACQUIRE_TIMEOUT", "C2C_NEO4J_TX_TIMEOUT", "C2C_CACHE_TTL", "C2C_BATCH_WAIT", "C2C_SHUTDOWN_DELAY", "C2C_SHUTDOWN_TIMEOUT", "C2C_EXPENSIVE_WAIT", "C2C_CLIENT_SHARE_BURST"}
 	intEnv      = []string{"C2C_MAX_DEPTH", "C2C_MAX_COMPLEXITY", "C2C_MAX_BODY", "C2C_MAX_GRAPH_EDGES", "C2C_MAX_PAIR_WORK", "C2C_NEO4J_MAX_POOL", "C2C_CHANGE_LOG_SIZE", "C2C_MAX_EXPORTS"}
 	boolEnv     = []string{"C2C_DEMO", "C2C_DEBUG", "C2C_REQUIRE_READ_AUTH"}
 )
@@ -180,6 +180,9 @@ func checkEnv(getenv func(string) string) error {
 				return usageError{fmt.Sprintf("%s: %q is not a whole number", k, v)}
 			}
 		}
+	}
+	if err := checkFairEnv(getenv); err != nil {
+		return err
 	}
 	for _, k := range boolEnv {
 		switch strings.ToLower(getenv(k)) {

@@ -19,7 +19,7 @@ func startServe(t *testing.T, dataDir string, extra ...string) (string, func() e
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dataDir, "-log-level", "warn"}, extra...)
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dataDir, "-log-level", "warn", "-shutdown-delay", "0"}, extra...)
 	var stderr bytes.Buffer
 	go func() {
 		done <- run(ctx, &env{args: args, getenv: func(string) string { return "" }, stdout: io.Discard, stderr: &stderr, ready: ready})

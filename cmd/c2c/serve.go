@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -30,9 +29,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	debug := fs.Bool("debug", envBool(e.getenv, "C2C_DEBUG", false), "report store round trips in response extensions [C2C_DEBUG]")
 	timeout := fs.Duration("request-timeout", envDuration(e.getenv, "C2C_REQUEST_TIMEOUT", 10*time.Second), "per-request timeout [C2C_REQUEST_TIMEOUT]")
 	maxDepth := fs.Int("max-depth", envInt(e.getenv, "C2C_MAX_DEPTH", server.DefaultMaxDepth), "maximum query depth [C2C_MAX_DEPTH]")
-	// Complexity multiplies nested lists by their page sizes, so a dashboard's
-	// depth-3 read (50 actors x 20 partners x 20 exchanges) scores about 82,000.
-	maxComplexity := fs.Int("max-complexity", envInt(e.getenv, "C2C_MAX_COMPLEXITY", 100_000), "maximum query complexity [C2C_MAX_COMPLEXITY]")
+	// Complexity multiplies nested lists by their page sizes and charges the
+	// analyses for their work (graph.DefaultMaxComplexity tells the scale).
+	maxComplexity := fs.Int("max-complexity", envInt(e.getenv, "C2C_MAX_COMPLEXITY", server.DefaultMaxComplexity), "maximum complexity of an operation (a batch shares it): list items times page sizes plus the cost of each analysis, see README [C2C_MAX_COMPLEXITY]")
 	maxBatch := fs.Int("max-batch", envInt(e.getenv, "C2C_MAX_BATCH", server.DefaultMaxBatch), "most operations in a batched request (a JSON array); -1 refuses batches [C2C_MAX_BATCH]")
 	maxTokens := fs.Int("max-tokens", envInt(e.getenv, "C2C_MAX_TOKENS", server.DefaultMaxTokens), "most lexical tokens in a GraphQL document [C2C_MAX_TOKENS]")
 	maxFields := fs.Int("max-fields", envInt(e.getenv, "C2C_MAX_FIELDS", server.DefaultMaxFields), "most fields a document selects, fragments expanded [C2C_MAX_FIELDS]")
@@ -48,6 +47,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	batchWait := fs.Duration("batch-wait", envDuration(e.getenv, "C2C_BATCH_WAIT", graph.DefaultBatchWait), "how long a dataloader gathers keys before it calls the store [C2C_BATCH_WAIT]")
 	var af accessFlags
 	af.register(fs, e.getenv)
+	var shut shutdownFlags
+	shut.register(fs, e.getenv)
+	var fair fairFlags
+	fair.register(fs, e.getenv)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -114,10 +117,13 @@ func serve(ctx context.Context, e *env, args []string) error {
 		MaxGraphEdges: *maxGraphEdges, MaxPairWork: *maxPairWork, CacheTTL: *cacheTTL, BatchWait: *batchWait,
 	}
 	acc.apply(&cfg)
+	cfg.FairShare = fair.FairShare
 	if len(cfg.APIKeys) == 0 && cfg.JWT == nil {
 		log.Warn("no API key configured: the API is read-only (set C2C_API_KEYS to allow mutations)")
 	}
-	api := server.New(st, cfg, log).Handler()
+	apiServer := server.New(st, cfg, log)
+	defer drainOn(ctx, apiServer)()
+	api := apiServer.Handler()
 	handler.Store(&api)
 	log.Info("ready", "store", sf.kind)
 	if e.ready != nil {
@@ -129,13 +135,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	return shut.shutdown(log, srv, apiServer, *timeout)
 }
 
 // seedDemo loads the demo data when the store holds no actor at all.

@@ -168,6 +168,17 @@ const (
 // gonum, whose PageRank starts from a vector drawn from the global random
 // source and so differs in the last digits from run to run.
 func PageRank(g *c2c.Subgraph) Scores {
+	s, _ := PageRankContext(context.Background(), g)
+	return s
+}
+
+// PageRankContext is PageRank that stops when ctx ends: it then returns
+// ctx.Err() wrapped, and no scores.
+func PageRankContext(ctx context.Context, g *c2c.Subgraph) (Scores, error) {
+	return withStop(ctx, "pagerank", func(s *stopper) (Scores, error) { return pageRank(g, s), nil })
+}
+
+func pageRank(g *c2c.Subgraph, s *stopper) Scores {
 	ix := newIndex(g)
 	n := len(ix.ids)
 	if n == 0 {
@@ -194,6 +205,7 @@ func PageRank(g *c2c.Subgraph) Scores {
 		base := (1-Damping)/float64(n) + Damping*dangling/float64(n)
 		var diff float64
 		for j := range n {
+			s.tick()
 			v := base
 			for _, i := range ix.nbr[j] {
 				v += Damping * rank[i] * ix.weight(i, j) / strength[i]
@@ -213,8 +225,17 @@ func PageRank(g *c2c.Subgraph) Scores {
 // sorted by id, largest first, then by first id. Computed by gonum's
 // topo.ConnectedComponents.
 func Components(g *c2c.Subgraph) [][]string {
-	ix := newIndex(g)
-	return ix.groups(topo.ConnectedComponents(hopGraph{ix}))
+	cs, _ := ComponentsContext(context.Background(), g)
+	return cs
+}
+
+// ComponentsContext is Components that stops when ctx ends: it then
+// returns ctx.Err() wrapped, and no components.
+func ComponentsContext(ctx context.Context, g *c2c.Subgraph) ([][]string, error) {
+	return withStop(ctx, "components", func(s *stopper) ([][]string, error) {
+		ix := newIndex(g)
+		return ix.groups(topo.ConnectedComponents(stoppingGraph{weightedGraph{hopGraph{ix}}, s})), nil
+	})
 }
 
 func (ix *index) groups(cs [][]graph.Node) [][]string {
@@ -254,13 +275,26 @@ type Communities struct {
 // exchanges between partners. An actor without partners is a community of
 // its own.
 func DetectCommunities(g *c2c.Subgraph) Communities {
+	cs, _ := DetectCommunitiesContext(context.Background(), g)
+	return cs
+}
+
+// DetectCommunitiesContext is DetectCommunities that stops when ctx ends
+// (gonum's Louvain is stopped through the graph and the random source it
+// reads, which give it the same answers): it then returns ctx.Err()
+// wrapped, and no communities.
+func DetectCommunitiesContext(ctx context.Context, g *c2c.Subgraph) (Communities, error) {
+	return withStop(ctx, "communities", func(s *stopper) (Communities, error) { return detectCommunities(g, s), nil })
+}
+
+func detectCommunities(g *c2c.Subgraph, s *stopper) Communities {
 	ix := newIndex(g)
 	res := Communities{Of: map[string]int{}}
 	if len(ix.ids) == 0 {
 		return res
 	}
-	wg := weightedGraph{hopGraph{ix}}
-	reduced := community.Modularize(wg, 1, rand.NewPCG(CommunitySeed, 0))
+	wg := stoppingGraph{weightedGraph{hopGraph{ix}}, s}
+	reduced := community.Modularize(wg, 1, stoppingSource{rand.NewPCG(CommunitySeed, 0), s})
 	comms := reduced.Communities()
 	res.Groups = ix.groups(comms)
 	for i, grp := range res.Groups {
@@ -350,10 +384,9 @@ func Compute(g *c2c.Subgraph, m Measure) (Scores, error) {
 	return ComputeContext(context.Background(), g, m)
 }
 
-// ComputeContext is Compute that stops the all-pairs measures
-// (betweenness, closeness, harmonic) when ctx ends: it then returns
-// ctx.Err() wrapped. The others take time linear in the subgraph and do
-// not look at ctx.
+// ComputeContext is Compute that stops when ctx ends (PageRank and the
+// all-pairs measures, betweenness, closeness and harmonic; degrees take
+// one pass): it then returns ctx.Err() wrapped.
 func ComputeContext(ctx context.Context, g *c2c.Subgraph, m Measure) (Scores, error) {
 	switch m {
 	case MeasureDegree:
@@ -367,7 +400,7 @@ func ComputeContext(ctx context.Context, g *c2c.Subgraph, m Measure) (Scores, er
 	case MeasureHarmonic:
 		return HarmonicContext(ctx, g)
 	case MeasurePageRank:
-		return PageRank(g), nil
+		return PageRankContext(ctx, g)
 	}
 	return nil, c2c.Invalid("measure", "%q is not one of DEGREE, WEIGHTED_DEGREE, BETWEENNESS, CLOSENESS, HARMONIC, PAGERANK", m)
 }

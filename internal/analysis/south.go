@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -48,6 +49,16 @@ type YearShare struct {
 // Exchanges of unknown date are left out. KindInvalid naming "definition"
 // for an unknown definition.
 func SouthSouthShare(g *c2c.Subgraph, d c2c.Definition) ([]YearShare, error) {
+	return southSouthShare(g, d, nil)
+}
+
+// SouthSouthShareContext is SouthSouthShare that stops when ctx ends: it
+// then returns ctx.Err() wrapped.
+func SouthSouthShareContext(ctx context.Context, g *c2c.Subgraph, d c2c.Definition) ([]YearShare, error) {
+	return withStop(ctx, "south-south share", func(s *stopper) ([]YearShare, error) { return southSouthShare(g, d, s) })
+}
+
+func southSouthShare(g *c2c.Subgraph, d c2c.Definition, stop *stopper) ([]YearShare, error) {
 	if !d.Valid() {
 		return nil, c2c.Invalid("definition", "%q is not a known definition", d)
 	}
@@ -55,6 +66,7 @@ func SouthSouthShare(g *c2c.Subgraph, d c2c.Definition) ([]YearShare, error) {
 	byYear := map[int]*YearShare{}
 	lo, hi := 0, 0
 	for _, x := range edgesOf(g) {
+		stop.tick()
 		if x.Start == nil {
 			continue
 		}

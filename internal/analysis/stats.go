@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,6 +180,16 @@ func distinct2(in []string) []string {
 // dims it returns one bucket with no keys and the number of exchanges.
 // KindInvalid naming "dims[i]" for a bad dimension.
 func Breakdown(g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
+	return breakdown(g, dims, nil)
+}
+
+// BreakdownContext is Breakdown that stops when ctx ends: it then returns
+// ctx.Err() wrapped.
+func BreakdownContext(ctx context.Context, g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
+	return withStop(ctx, "breakdown", func(s *stopper) ([]Bucket, error) { return breakdown(g, dims, s) })
+}
+
+func breakdown(g *c2c.Subgraph, dims []Dimension, s *stopper) ([]Bucket, error) {
 	if err := validateDims(dims); err != nil {
 		return nil, err
 	}
@@ -187,7 +198,7 @@ func Breakdown(g *c2c.Subgraph, dims ...Dimension) ([]Bucket, error) {
 	for i, d := range dims {
 		keyers[i] = ix.keyer(d)
 	}
-	return tally(edgesOf(g), keyers, func(*c2c.Exchange) int { return 1 }), nil
+	return tally(edgesOf(g), keyers, func(*c2c.Exchange) int { s.tick(); return 1 }), nil
 }
 
 // validateDims checks every dimension, naming "dims[i]".

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 
@@ -37,6 +38,16 @@ type Series struct {
 // once per key, so groups may add up to more than Count). KindInvalid
 // naming "by" for a bad dimension or a split by year.
 func Timeline(g *c2c.Subgraph, by Dimension) (*Series, error) {
+	return timeline(g, by, nil)
+}
+
+// TimelineContext is Timeline that stops when ctx ends: it then returns
+// ctx.Err() wrapped.
+func TimelineContext(ctx context.Context, g *c2c.Subgraph, by Dimension) (*Series, error) {
+	return withStop(ctx, "timeline", func(s *stopper) (*Series, error) { return timeline(g, by, s) })
+}
+
+func timeline(g *c2c.Subgraph, by Dimension, s *stopper) (*Series, error) {
 	var k func(*c2c.Exchange) []string
 	if by.Field != "" {
 		if by.Field == FieldYear {
@@ -54,6 +65,7 @@ func Timeline(g *c2c.Subgraph, by Dimension) (*Series, error) {
 	years := map[int]*acc{}
 	lo, hi := 0, 0
 	for _, x := range edgesOf(g) {
+		s.tick()
 		y := 0
 		if x.Start != nil {
 			y = x.Start.Year
@@ -96,13 +108,14 @@ func Timeline(g *c2c.Subgraph, by Dimension) (*Series, error) {
 		}
 		return b
 	}
-	s := &Series{Years: []YearBucket{}, Undated: bucket(0)}
+	out := &Series{Years: []YearBucket{}, Undated: bucket(0)}
 	if lo != 0 {
 		for y := lo; y <= hi; y++ {
-			s.Years = append(s.Years, bucket(y))
+			s.tick()
+			out.Years = append(out.Years, bucket(y))
 		}
 	}
-	return s, nil
+	return out, nil
 }
 
 // PairSpan is the cooperation between two actors over the exchanges of a
@@ -121,8 +134,19 @@ type PairSpan struct {
 // First and Last compare partial dates by the first day they cover (Last
 // by the last day), keeping the date as written.
 func PairSpans(g *c2c.Subgraph) []PairSpan {
+	return pairSpans(g, nil)
+}
+
+// PairSpansContext is PairSpans that stops when ctx ends: it then returns
+// ctx.Err() wrapped.
+func PairSpansContext(ctx context.Context, g *c2c.Subgraph) ([]PairSpan, error) {
+	return withStop(ctx, "pair spans", func(s *stopper) ([]PairSpan, error) { return pairSpans(g, s), nil })
+}
+
+func pairSpans(g *c2c.Subgraph, s *stopper) []PairSpan {
 	spans := map[[2]string]*PairSpan{}
 	for _, x := range edgesOf(g) {
+		s.tick()
 		a, b := x.SourceID, x.TargetID
 		if a > b {
 			a, b = b, a
@@ -152,6 +176,7 @@ func PairSpans(g *c2c.Subgraph) []PairSpan {
 	}
 	out := make([]PairSpan, 0, len(spans))
 	for _, p := range spans {
+		s.tick()
 		p.Themes = distinct2(p.Themes)
 		if len(p.Themes) == 0 {
 			p.Themes = nil

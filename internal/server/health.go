@@ -33,8 +33,12 @@ const readyzTimeout = 2 * time.Second
 // graph's data version and age (seconds since the store last confirmed it
 // current), and while the store does not answer but the graph is within
 // the maximum staleness it answers 200 with status "degraded": graph
-// questions are still answered from the last snapshot.
+// questions are still answered from the last snapshot. From the moment
+// the server drains (Drain) it answers 503.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.readyzDraining(w) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), readyzTimeout)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json")

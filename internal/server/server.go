@@ -8,6 +8,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -26,7 +27,9 @@ const (
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxDepth       = 12
-	DefaultMaxComplexity  = 5000
+	// DefaultMaxComplexity is graph.DefaultMaxComplexity, which the
+	// schema's weights are set against.
+	DefaultMaxComplexity = graph.DefaultMaxComplexity
 	// DefaultMaxBatch is the most operations one batched request (a JSON
 	// array body) may hold.
 	DefaultMaxBatch = 10
@@ -114,6 +117,9 @@ type Config struct {
 	// store; 0 means graph.DefaultBatchWait. Longer windows batch better on
 	// a loaded machine, at a cost of that much latency per query level.
 	BatchWait time.Duration
+	// FairShare bounds expensive operations and each client's requests
+	// (fairshare.go).
+	FairShare FairShare
 	// Graph is the in-process graph of the store; nil means every question
 	// asks the store. With it, graph questions answer from its snapshot,
 	// every response carries the snapshot's data version
@@ -196,6 +202,9 @@ type Server struct {
 	exports chan struct{}
 	metrics *metrics
 	handler http.Handler
+	fair    *fairness
+	// draining is set by Drain: /readyz answers 503.
+	draining atomic.Bool
 }
 
 // New returns a server over store. log receives access logs and internal
@@ -212,7 +221,9 @@ func New(store c2c.Store, cfg Config, log *slog.Logger) *Server {
 		readKeys: newAPIKeys(cfg.ReadKeys),
 		jwt:      cfg.JWT,
 		metrics:  newMetrics(cfg.Version),
+		fair:     newFairness(cfg.FairShare),
 	}
+	s.fair.register(s.metrics.registry)
 	if cfg.Graph != nil {
 		s.store = graphmem.NewStore(store, cfg.Graph, cfg.MaxStale)
 		s.metrics.registry.MustRegister(cfg.Graph.Collectors()...)
@@ -240,13 +251,13 @@ func (s *Server) routes() http.Handler {
 	gql := s.graphQL()
 	// Every method reaches the transport, which answers the ones it does
 	// not serve with a coded 405.
-	mux.Handle("/graphql", s.authenticate(s.limitBody(gql)))
+	mux.Handle("/graphql", s.shareFairly(s.authenticate(s.limitBody(gql))))
 	// The explorer's pages and GraphiQL, embedded and served offline.
 	pages := explorer.Handler()
 	mux.Handle("GET /{$}", pages)
 	mux.Handle("GET /assets/", pages)
 	mux.Handle("GET /graphiql", pages)
-	mux.Handle("GET /export", s.authenticate(http.HandlerFunc(s.export)))
+	mux.Handle("GET /export", s.shareFairly(s.authenticate(s.pooled(http.HandlerFunc(s.export)))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
@@ -263,8 +274,9 @@ const (
 // graphQL builds the gqlgen handler: our one HTTP transport (no
 // websockets), introspection, persisted queries, the document limits
 // (before validation), the complexity limit, and the operation
-// middlewares, outermost first: round-trip counting, metrics, auth, then
-// the dataloaders that graph.NewServer installs.
+// middlewares, outermost first: round-trip counting, metrics, auth, the
+// pool of expensive operations (fairshare.go), then the dataloaders that
+// graph.NewServer installs.
 func (s *Server) graphQL() http.Handler {
 	srv := graph.NewServer(&graph.Resolver{
 		Store: s.store, Log: s.log, Graph: s.cfg.Graph, MaxStale: s.cfg.MaxStale,
@@ -290,7 +302,10 @@ func (s *Server) graphQL() http.Handler {
 	srv.Use(&costLimit{max: s.cfg.MaxComplexity})
 	srv.AroundOperations(s.countRoundTrips)
 	srv.AroundOperations(s.authorize)
+	srv.Use(&poolExtension{s: s})
+	srv.AroundRootFields(s.serialiseExpensive)
 	srv.AroundResponses(s.observe)
+	srv.AroundResponses(s.noteRefusals)
 	return withHandler(srv)
 }
 
