@@ -33,7 +33,7 @@ LOAD_TESTS := ^TestFairShareUnderLoad$$
 
 # Fuzz targets, each run for FUZZTIME by make fuzz (part of make test);
 # their corpora are committed under each package's testdata/fuzz.
-FUZZTIME ?= 10s
+FUZZTIME ?= 8s
 FUZZ_TARGETS := ./internal/server:FuzzDecodeBody ./internal/importer:FuzzParse \
 	./internal/c2c:FuzzParsePartialDate ./internal/c2c:FuzzDecodeCursor
 

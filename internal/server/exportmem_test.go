@@ -51,13 +51,13 @@ func peakHeap(fn func()) uint64 {
 
 // TestExportMemory compares the heap an export takes streamed through
 // /export with the heap of the whole-graph path it replaced (the store's
-// Edges, then export.Write), on 4,000 exchanges, with the collector kept
+// Edges, then export.Write), on 8,000 exchanges, with the collector kept
 // close to the live heap. The streamed export must take less than two thirds; the gap grows with the graph.
 func TestExportMemory(t *testing.T) {
 	if testing.Short() || raceEnabled {
-		t.Skip("a memory measurement over 4,000 exchanges: make test-measured runs it without the race detector")
+		t.Skip("a memory measurement over 8,000 exchanges: make test-measured runs it without the race detector")
 	}
-	st := mustStore(t, storetest.GenerateBatch(11, 1000, 4000))
+	st := mustStore(t, storetest.GenerateBatch(11, 2000, 8000))
 	ts := mustServer(t, st, server.Config{})
 	defer debug.SetGCPercent(debug.SetGCPercent(5))
 	var bytesOut int64
@@ -79,7 +79,7 @@ func TestExportMemory(t *testing.T) {
 		}
 		runtime.KeepAlive(g)
 	})
-	t.Logf("GraphML export of 4,000 exchanges (%d bytes): peak heap %.1f MB streamed through /export, %.1f MB loading the whole graph first", bytesOut, float64(streamed)/(1<<20), float64(whole)/(1<<20))
+	t.Logf("GraphML export of 8,000 exchanges (%d bytes): peak heap %.1f MB streamed through /export, %.1f MB loading the whole graph first", bytesOut, float64(streamed)/(1<<20), float64(whole)/(1<<20))
 	if bytesOut < 1<<20 {
 		t.Fatalf("the export has only %d bytes", bytesOut)
 	}
