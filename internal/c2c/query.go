@@ -134,7 +134,7 @@ const (
 type ActorQuery struct {
 	Filter    ActorFilter
 	Order     ActorOrder // default NAME_ASC
-	First     int        // 1..MaxPageSize
+	First     int        // 1..MaxStorePageSize (the API allows 1..MaxPageSize)
 	After     *Cursor    // nil for the first page
 	WantTotal bool       // compute TotalCount
 }

@@ -333,8 +333,13 @@ const (
 	MaxNeighbourhoodDepth = 3
 	MaxNeighbourhoodNodes = 2000
 	MaxPageSize           = 100
-	DefaultPageSize       = 20
-	MaxSearchResults      = 50
+	// MaxStorePageSize is the largest page a store returns to an internal
+	// reader (the in-process graph's full load): a load of 200,000
+	// exchanges then takes 100 round trips, not 2,000. The API's pages
+	// stay at MaxPageSize.
+	MaxStorePageSize = 2000
+	DefaultPageSize  = 20
+	MaxSearchResults = 50
 )
 
 // Batch is a set of items to upsert together.

@@ -236,8 +236,9 @@ func (b *builder) done(version uint64) *Snapshot {
 	return s
 }
 
-// pageSize is the page a full load reads at a time: the stores' largest.
-const pageSize = c2c.MaxPageSize
+// pageSize is the page a full load reads at a time: the stores' largest
+// (a few megabytes of records at most).
+const pageSize = c2c.MaxStorePageSize
 
 // membershipChunk is how many actors' memberships a full load asks for
 // at once.

@@ -377,8 +377,8 @@ func (s *Snapshot) ExchangePage(q c2c.ExchangeQuery) (ids []string, hasNext bool
 	if order != c2c.OrderStartAsc && order != c2c.OrderStartDesc && order != c2c.OrderExIDAsc {
 		return nil, false, 0, false, nil
 	}
-	if q.First < 1 || q.First > c2c.MaxPageSize {
-		return nil, false, 0, true, c2c.Invalid("first", "%d is outside 1..%d", q.First, c2c.MaxPageSize)
+	if q.First < 1 || q.First > c2c.MaxStorePageSize {
+		return nil, false, 0, true, c2c.Invalid("first", "%d is outside 1..%d", q.First, c2c.MaxStorePageSize)
 	}
 	m, err := s.match(q.Filter)
 	if err != nil {

@@ -145,14 +145,14 @@ func (s *Store) Actors(ctx context.Context, q c2c.ActorQuery) (*c2c.ActorPage, e
 	return page, nil
 }
 
-// pageSize clamps a requested page size to 1..MaxPageSize (default
+// pageSize clamps a requested page size to 1..MaxStorePageSize (default
 // DefaultPageSize).
 func pageSize(n int) int {
 	switch {
 	case n <= 0:
 		return c2c.DefaultPageSize
-	case n > c2c.MaxPageSize:
-		return c2c.MaxPageSize
+	case n > c2c.MaxStorePageSize:
+		return c2c.MaxStorePageSize
 	}
 	return n
 }

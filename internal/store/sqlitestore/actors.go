@@ -176,8 +176,8 @@ func pageSize(first int) (int, error) {
 	switch {
 	case first == 0:
 		return c2c.DefaultPageSize, nil
-	case first < 0 || first > c2c.MaxPageSize:
-		return 0, c2c.Invalid("first", "%d is outside 1..%d", first, c2c.MaxPageSize)
+	case first < 0 || first > c2c.MaxStorePageSize:
+		return 0, c2c.Invalid("first", "%d is outside 1..%d", first, c2c.MaxStorePageSize)
 	}
 	return first, nil
 }
