@@ -147,9 +147,9 @@ func TestExplorerQueriesFitTheComplexityLimit(t *testing.T) {
 		"Q_NEIGHBOURHOOD": {{"actor": "x", "depth": 3, "limit": 2000}, {"actor": "x", "depth": 1, "limit": 100}},
 		"Q_SUBGRAPH":      {{"limit": 5000}},
 		"Q_PATHS": {
-			{"from": "a", "to": "b", "mode": "K_SHORTEST", "k": 10, "maxHops": 6},
-			{"from": "a", "to": "b", "mode": "ALL_SHORTEST", "maxHops": 6},
-			{"from": "a", "to": "b", "mode": "TIME_RESPECTING", "maxHops": 6},
+			{"from": "a", "to": "b", "mode": "K_SHORTEST", "k": 10},
+			{"from": "a", "to": "b", "mode": "ALL_SHORTEST"},
+			{"from": "a", "to": "b", "mode": "TIME_RESPECTING"},
 		},
 	}
 	qs := exportedQueries(t, string(src))

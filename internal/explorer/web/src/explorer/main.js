@@ -441,7 +441,9 @@ async function fetchPaths() {
     renderPaths();
     return;
   }
-  const vars = { from: s.pfrom, to: s.pto, mode: s.pmode, maxHops: 6, filter: currentFilter() };
+  // No hop limit: shortest paths of any length; K_SHORTEST and
+  // TIME_RESPECTING take the server's defaults (16 and 64 hops).
+  const vars = { from: s.pfrom, to: s.pto, mode: s.pmode, filter: currentFilter() };
   if (s.pmode === 'K_SHORTEST') vars.k = s.pk;
   setBusy(+1);
   try {
