@@ -44,7 +44,7 @@ MEASURED_TESTS := ^(TestImportBesideServingServer|TestExportMemory)$$
 
 test: check neo4j-build explorer-deps clients-deps
 	@NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) up; \
-	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 30m -skip '$(REPORTED_TESTS)' ./...; rc=$$?; \
+	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(GO) test -race -count=1 -timeout 45m -skip '$(REPORTED_TESTS)' ./...; rc=$$?; \
 	NEO4J_PORT=$(TEST_NEO4J_PORT) NEO4J_DIR=$(TEST_NEO4J_DIR) $(NEO4J) down; \
 	exit $$rc
 	@$(MAKE) --no-print-directory test-reported
