@@ -39,7 +39,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	maxBody := fs.Int64("max-body", int64(envInt(e.getenv, "C2C_MAX_BODY", server.DefaultMaxBodyBytes)), "maximum request body in bytes [C2C_MAX_BODY]")
 	maxGraphEdges := fs.Int("max-graph-edges", envInt(e.getenv, "C2C_MAX_GRAPH_EDGES", graph.DefaultMaxEdges), "most exchanges a graph analysis or export reads [C2C_MAX_GRAPH_EDGES]")
 	maxPairWork := fs.Int("max-pair-work", envInt(e.getenv, "C2C_MAX_PAIR_WORK", graph.DefaultMaxPairWork), "bound on actors x exchanges for betweenness/closeness [C2C_MAX_PAIR_WORK]")
-	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long analysis results are cached; API writes drop the cache at once [C2C_CACHE_TTL]")
+	cacheTTL := fs.Duration("cache-ttl", envDuration(e.getenv, "C2C_CACHE_TTL", graph.DefaultCacheTTL), "how long the theme vocabulary (and, with -graph=false, analysis results) is cached; API writes drop it at once [C2C_CACHE_TTL]")
 	inMemory := fs.Bool("graph", envBool(e.getenv, "C2C_GRAPH", true), "answer graph questions from an in-process graph of the store, kept up to date from its change log [C2C_GRAPH]")
 	poll := fs.Duration("poll-interval", envDuration(e.getenv, "C2C_POLL_INTERVAL", graphmem.DefaultPollInterval), "how often the in-process graph asks the store for its data version [C2C_POLL_INTERVAL]")
 	maxStale := fs.Duration("max-staleness", envDuration(e.getenv, "C2C_MAX_STALENESS", time.Minute), "how long the in-process graph keeps answering while the store does not; 0 for no bound [C2C_MAX_STALENESS]")

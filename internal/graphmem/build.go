@@ -42,48 +42,36 @@ func newBuilder(base *Snapshot) *builder {
 		s.mIDs, s.mActor, s.mOrg = make([]string, 0, nm), make([]int32, 0, nm), make([]int32, 0, nm)
 		s.mSince, s.mUntil = make([]int32, 0, nm), make([]int32, 0, nm)
 	}
-	b := &builder{s: s, countryIdx: map[string]uint16{}, themeIdx: map[string]uint16{}, strIdx: map[string]uint32{}}
-	for i, c := range s.countries {
-		b.countryIdx[c] = uint16(i)
-	}
-	for i, t := range s.themes {
-		b.themeIdx[t] = uint16(i)
-	}
-	for i, v := range s.strs {
-		b.strIdx[v] = uint32(i)
-	}
+	b := &builder{s: s, countryIdx: indexOf[uint16](s.countries), themeIdx: indexOf[uint16](s.themes), strIdx: indexOf[uint32](s.strs)}
 	return b
 }
 
-func (b *builder) country(c string) uint16 {
-	if i, ok := b.countryIdx[c]; ok {
+// indexOf maps each value of table to its position.
+func indexOf[I uint16 | uint32](table []string) map[string]I {
+	idx := make(map[string]I, len(table))
+	for i, v := range table {
+		idx[v] = I(i)
+	}
+	return idx
+}
+
+// intern returns the position of v in *table, appending it (and
+// recording it in idx) when it is new.
+func intern[I uint16 | uint32](table *[]string, idx map[string]I, v string) I {
+	if i, ok := idx[v]; ok {
 		return i
 	}
-	i := uint16(len(b.s.countries))
-	b.s.countries = append(b.s.countries, c)
-	b.countryIdx[c] = i
+	i := I(len(*table))
+	*table = append(*table, v)
+	idx[v] = i
 	return i
 }
 
-func (b *builder) theme(t string) uint16 {
-	if i, ok := b.themeIdx[t]; ok {
-		return i
-	}
-	i := uint16(len(b.s.themes))
-	b.s.themes = append(b.s.themes, t)
-	b.themeIdx[t] = i
-	return i
-}
+func (b *builder) country(c string) uint16 { return intern(&b.s.countries, b.countryIdx, c) }
 
-func (b *builder) str(v string) uint32 {
-	if i, ok := b.strIdx[v]; ok {
-		return i
-	}
-	i := uint32(len(b.s.strs))
-	b.s.strs = append(b.s.strs, v)
-	b.strIdx[v] = i
-	return i
-}
+func (b *builder) theme(t string) uint16 { return intern(&b.s.themes, b.themeIdx, t) }
+
+func (b *builder) str(v string) uint32 { return intern(&b.s.strs, b.strIdx, v) }
 
 // addActor appends a; actors must come in id order.
 func (b *builder) addActor(a *c2c.Actor) {

@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"runtime/metrics"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,53 +181,30 @@ func heapBytes(s []metrics.Sample) uint64 {
 // of the body included, so an upper bound on what the request did), and the peak heap growth seen by a sampler.
 func measure(t *testing.T, url, body string) (elapsed time.Duration, alloc, peak uint64, status int, answer []byte) {
 	t.Helper()
-	runtime.GC()
-	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	base := heapBytes(heap)
 	metrics.Read(allocs)
 	allocBase := allocs[0].Value.Uint64()
-
-	var top atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			if h := heapBytes(s); h > top.Load() {
-				top.Store(h)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
+	var resp *http.Response
+	var sendErr, readErr error
+	peak = peakHeap(func() {
+		start := time.Now()
+		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if resp, sendErr = http.DefaultClient.Do(req); sendErr != nil {
+			return
 		}
-	}()
-
-	start := time.Now()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("no response: %v", err)
+		answer, readErr = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		elapsed = time.Since(start)
+	})
+	if sendErr != nil {
+		t.Fatalf("no response: %v", sendErr)
 	}
-	answer, err = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	elapsed = time.Since(start)
-	close(stop)
-	<-sampled
-	if err != nil {
-		t.Fatalf("reading the answer: %v", err)
+	if readErr != nil {
+		t.Fatalf("reading the answer: %v", readErr)
 	}
 	metrics.Read(allocs)
 	alloc = allocs[0].Value.Uint64() - allocBase
-	if p := top.Load(); p > base {
-		peak = p - base
-	}
 	return elapsed, alloc, peak, resp.StatusCode, answer
 }
 
