@@ -184,17 +184,19 @@ func measure(t *testing.T, url, body string) (elapsed time.Duration, alloc, peak
 	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 	metrics.Read(allocs)
 	allocBase := allocs[0].Value.Uint64()
-	var resp *http.Response
 	var sendErr, readErr error
 	peak = peakHeap(func() {
 		start := time.Now()
 		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		if resp, sendErr = http.DefaultClient.Do(req); sendErr != nil {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			sendErr = err
 			return
 		}
+		defer resp.Body.Close()
+		status = resp.StatusCode
 		answer, readErr = io.ReadAll(resp.Body)
-		resp.Body.Close()
 		elapsed = time.Since(start)
 	})
 	if sendErr != nil {
@@ -205,7 +207,7 @@ func measure(t *testing.T, url, body string) (elapsed time.Duration, alloc, peak
 	}
 	metrics.Read(allocs)
 	alloc = allocs[0].Value.Uint64() - allocBase
-	return elapsed, alloc, peak, resp.StatusCode, answer
+	return elapsed, alloc, peak, status, answer
 }
 
 // TestHostileRequests sends each hostile request of issue 11 to a real
