@@ -291,6 +291,7 @@ func (s *Snapshot) PartnersByActors(actorIDs []string, f c2c.ExchangeFilter, lim
 		}
 		type acc struct {
 			p      *c2c.Partner
+			row    int32 // the partner's actor number
 			first  int32 // packed start of the earliest (coarsest on ties)
 			firstK int32
 			last   int32 // packed date of the latest (finest on ties)
@@ -304,7 +305,7 @@ func (s *Snapshot) PartnersByActors(actorIDs []string, f c2c.ExchangeFilter, lim
 			}
 			p := by[o]
 			if p == nil {
-				p = &acc{p: &c2c.Partner{ActorID: id, PartnerID: s.actorIDs[o]}, themes: map[uint16]bool{}}
+				p = &acc{p: &c2c.Partner{ActorID: id, PartnerID: s.actorIDs[o]}, row: o, themes: map[uint16]bool{}}
 				by[o] = p
 			}
 			p.p.Exchanges++
@@ -330,26 +331,25 @@ func (s *Snapshot) PartnersByActors(actorIDs []string, f c2c.ExchangeFilter, lim
 			}
 		})
 		ps := make([]*acc, 0, len(by))
-		for o, p := range by {
+		for _, p := range by {
+			ps = append(ps, p)
+		}
+		// Rows are in id order, so the row breaks ties as the id does.
+		slices.SortFunc(ps, func(x, y *acc) int {
+			return cmp.Or(cmp.Compare(y.p.Exchanges, x.p.Exchanges),
+				strings.Compare(s.actorNameKey[x.row], s.actorNameKey[y.row]), cmp.Compare(x.row, y.row))
+		})
+		if limit > 0 && len(ps) > limit {
+			ps = ps[:limit]
+		}
+		// Only the partners returned need their dates and themes decoded.
+		l := make([]*c2c.Partner, len(ps))
+		for i, p := range ps {
 			p.p.First, p.p.Last = unpackDate(p.first), unpackDate(p.last)
 			for t := range p.themes {
 				p.p.Themes = append(p.p.Themes, s.themes[t])
 			}
 			slices.Sort(p.p.Themes)
-			_ = o
-			ps = append(ps, p)
-		}
-		slices.SortFunc(ps, func(x, y *acc) int {
-			ox, _ := s.actor(x.p.PartnerID)
-			oy, _ := s.actor(y.p.PartnerID)
-			return cmp.Or(cmp.Compare(y.p.Exchanges, x.p.Exchanges),
-				strings.Compare(s.actorNameKey[ox], s.actorNameKey[oy]), strings.Compare(x.p.PartnerID, y.p.PartnerID))
-		})
-		if limit > 0 && len(ps) > limit {
-			ps = ps[:limit]
-		}
-		l := make([]*c2c.Partner, len(ps))
-		for i, p := range ps {
 			l[i] = p.p
 		}
 		if len(l) > 0 {
