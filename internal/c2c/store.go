@@ -358,9 +358,9 @@ const (
 	MaxNeighbourhoodNodes = 2000
 	MaxPageSize           = 100
 	// MaxStorePageSize is the largest page a store returns to an internal
-	// reader (the in-process graph's full load): a load of 200,000
-	// exchanges then takes 100 round trips, not 2,000. The API's pages
-	// stay at MaxPageSize.
+	// reader; the API's pages stay at MaxPageSize. (The in-process graph's
+	// full load does not page: it reads Store.ScanActors and the other
+	// scans.)
 	MaxStorePageSize = 2000
 	DefaultPageSize  = 20
 	MaxSearchResults = 50
