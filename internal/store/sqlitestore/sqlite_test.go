@@ -538,23 +538,10 @@ func TestScanPlansFollowIDIndex(t *testing.T) {
 		{"ScanExchanges", scanExchangesSQL},
 		{"ScanMemberships", scanMembershipsSQL},
 	} {
-		rows, err := s.reader.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+pl.stmt)
+		plan, err := explainQueryPlan(t.Context(), s, pl.stmt)
 		if err != nil {
 			t.Fatalf("%s: explain: %v", pl.name, err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatalf("%s: explain: %v", pl.name, err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatalf("%s: explain: %v", pl.name, err)
-		}
-		_ = rows.Close()
 		t.Logf("%s: %q", pl.name, plan)
 		joined := strings.Join(plan, "\n")
 		if strings.Contains(joined, "TEMP B-TREE") {
@@ -564,4 +551,23 @@ func TestScanPlansFollowIDIndex(t *testing.T) {
 			t.Errorf("%s: plan does not walk the primary-key index:\n%s", pl.name, joined)
 		}
 	}
+}
+
+// explainQueryPlan returns the detail lines of SQLite's plan for stmt.
+func explainQueryPlan(ctx context.Context, s *Store, stmt string) ([]string, error) {
+	rows, err := s.reader.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		plan = append(plan, detail)
+	}
+	return plan, rows.Err()
 }

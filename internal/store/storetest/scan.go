@@ -140,7 +140,7 @@ func runScanChecks[T any](t *testing.T, k scanKind[T]) {
 				}
 				return nil
 			})
-			if err != stop {
+			if !errors.Is(err, stop) || err.Error() != stop.Error() {
 				t.Errorf("scan returned %v, want fn's error unchanged", err)
 			}
 			if n != 3 {
