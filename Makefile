@@ -12,7 +12,7 @@ NEO4J           := tools/neo4j/neo4j.sh
 
 EXPLORER_WEB  := internal/explorer/web
 
-.PHONY: run test test-measured fuzz check fmt-check vet lint test-go test-reported clients-deps generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
+.PHONY: run test test-measured load-measured fuzz check fmt-check vet lint test-go test-reported clients-deps generate build neo4j-build neo4j-up neo4j-down bench bench-all explorer explorer-deps
 
 run:
 	$(GO) run ./cmd/c2c serve
@@ -115,6 +115,18 @@ neo4j-up:
 
 neo4j-down:
 	$(NEO4J) down
+
+# load-measured times the full load of the in-process graph (graphmem.Load)
+# at SIZE on SQLite and on a Neo4j of its own (its folder keeps the
+# imported graph for the next run); LOAD_PAGED=1 also times the paged load
+# the scans replaced. See TestFullLoadMeasured.
+LOAD_NEO4J_PORT ?= 17688
+LOAD_NEO4J_DIR  ?= $(CURDIR)/.neo4j/load-$(SIZE)
+load-measured: neo4j-build
+	@NEO4J_PORT=$(LOAD_NEO4J_PORT) NEO4J_DIR=$(LOAD_NEO4J_DIR) NEO4J_PAGECACHE_MB=1024 NEO4J_HEAP="-Xms2g -Xmx2g" $(NEO4J) up; \
+	LOAD_SIZE=$(SIZE) NEO4J_URI=bolt://127.0.0.1:$(LOAD_NEO4J_PORT) $(GO) test -count=1 -timeout 60m -v -run '^TestFullLoadMeasured$$' ./internal/graphmem/; rc=$$?; \
+	NEO4J_PORT=$(LOAD_NEO4J_PORT) NEO4J_DIR=$(LOAD_NEO4J_DIR) $(NEO4J) down; \
+	exit $$rc
 
 # The benchmark harness: figures are reported, never asserted in tests.
 # SIZE is XS (smoke), S, M or L; see bench/README.md.

@@ -102,6 +102,30 @@ type Store interface {
 	// DeleteMembership removes it; KindNotFound if there is none.
 	DeleteMembership(ctx context.Context, id string) error
 
+	// ScanActors calls fn with every actor, in id order, with the fields
+	// ActorsByIDs gives, as the rows arrive from one streaming query: memory
+	// holds a few rows, not the table. It stops at fn's first error and
+	// returns it unchanged; a cancelled ctx stops it with an error that
+	// wraps ctx.Err(). Called with the context of a Write, it reads inside
+	// that transaction, and fn must not call the store with that context.
+	//
+	// Consistency is read-committed, no more: writes committed while a
+	// scan runs may or may not appear in it (SQLite's one statement sees
+	// one snapshot; Neo4j's read-committed transaction does not), and the
+	// three scans run apart, so an exchange may name an actor the actor
+	// scan did not see. A full load of the in-process graph reads the data
+	// version before it begins and applies the change log after it, which
+	// re-reads what the scans missed.
+	ScanActors(ctx context.Context, fn func(*Actor) error) error
+	// ScanExchanges calls fn with every exchange, in id order, with the
+	// fields ExchangesByIDs gives, as ScanActors does: one streaming
+	// query, read-committed, stopped by fn's error (returned unchanged) or
+	// ctx.
+	ScanExchanges(ctx context.Context, fn func(*Exchange) error) error
+	// ScanMemberships calls fn with every membership, in id order, with
+	// the fields MembershipsByIDs gives, as ScanActors does.
+	ScanMemberships(ctx context.Context, fn func(*Membership) error) error
+
 	// Themes returns the vocabulary with the number of exchanges using each
 	// theme, ordered by id.
 	Themes(ctx context.Context) ([]ThemeCount, error)
@@ -334,9 +358,9 @@ const (
 	MaxNeighbourhoodNodes = 2000
 	MaxPageSize           = 100
 	// MaxStorePageSize is the largest page a store returns to an internal
-	// reader (the in-process graph's full load): a load of 200,000
-	// exchanges then takes 100 round trips, not 2,000. The API's pages
-	// stay at MaxPageSize.
+	// reader; the API's pages stay at MaxPageSize. (The in-process graph's
+	// full load does not page: it reads Store.ScanActors and the other
+	// scans.)
 	MaxStorePageSize = 2000
 	DefaultPageSize  = 20
 	MaxSearchResults = 50

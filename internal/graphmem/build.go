@@ -224,72 +224,41 @@ func (b *builder) done(version uint64) *Snapshot {
 	return s
 }
 
-// pageSize is the page a full load reads at a time: the stores' largest
-// (a few megabytes of records at most).
-const pageSize = c2c.MaxStorePageSize
-
-// membershipChunk is how many actors' memberships a full load asks for
-// at once.
-const membershipChunk = 500
-
-// Load builds a snapshot of everything st holds, reading it a page at a
-// time, so memory holds one page of records beyond the snapshot. version
-// is the data version to label it with (read before the load begins, so
-// that changes made during the load are applied after it). Exchanges and
+// Load builds a snapshot of everything st holds from the store's three
+// scans (actors, exchanges, memberships, each one streaming query in id
+// order), so memory holds a few records beyond the snapshot. version is
+// the data version to label it with (read before the load begins, so that
+// changes made during the load are applied after it). Exchanges and
 // memberships whose ends are not in the snapshot (written while it was
 // read) are left out and their ids returned: the change log lists them,
 // and the caller re-reads them.
 func Load(ctx context.Context, st c2c.Store, version uint64) (*Snapshot, []string, []string, error) {
 	b := newBuilder(nil)
-	q := c2c.ActorQuery{Order: c2c.OrderIDAsc, First: pageSize}
-	for {
-		p, err := st.Actors(ctx, q)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		for _, a := range p.Actors {
-			b.addActor(a)
-		}
-		if !p.HasNext || len(p.Actors) == 0 {
-			break
-		}
-		c := c2c.ActorCursor(q.Order, p.Actors[len(p.Actors)-1])
-		q.After = &c
+	err := st.ScanActors(ctx, func(a *c2c.Actor) error {
+		b.addActor(a)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var lostX, lostM []string
-	xq := c2c.ExchangeQuery{Order: c2c.OrderExIDAsc, First: pageSize}
-	for {
-		p, err := st.Exchanges(ctx, xq)
-		if err != nil {
-			return nil, nil, nil, err
+	err = st.ScanExchanges(ctx, func(x *c2c.Exchange) error {
+		if !b.addExchange(x) {
+			lostX = append(lostX, x.ID)
 		}
-		for _, x := range p.Exchanges {
-			if !b.addExchange(x) {
-				lostX = append(lostX, x.ID)
-			}
-		}
-		if !p.HasNext || len(p.Exchanges) == 0 {
-			break
-		}
-		c := c2c.ExchangeCursor(xq.Order, p.Exchanges[len(p.Exchanges)-1])
-		xq.After = &c
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	var ms []*c2c.Membership
-	ids := b.s.actorIDs
-	for lo := 0; lo < len(ids); lo += membershipChunk {
-		byActor, err := st.MembershipsByActors(ctx, ids[lo:min(lo+membershipChunk, len(ids))])
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		for _, l := range byActor {
-			ms = append(ms, l...)
-		}
-	}
-	slices.SortFunc(ms, func(a, b *c2c.Membership) int { return strings.Compare(a.ID, b.ID) })
-	for _, m := range ms {
+	err = st.ScanMemberships(ctx, func(m *c2c.Membership) error {
 		if !b.addMembership(m) {
 			lostM = append(lostM, m.ID)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	return b.done(version), lostX, lostM, nil
 }

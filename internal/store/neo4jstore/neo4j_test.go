@@ -447,3 +447,39 @@ func largeBatch(actors, exchanges int) c2c.Batch {
 	}
 	return b
 }
+
+// TestScanPlansFollowIDIndex checks that the full scans read the range
+// indexes behind the id constraints in their order: no Sort of the whole
+// table before the first row goes out.
+func TestScanPlansFollowIDIndex(t *testing.T) {
+	s := mustFresh(t)
+	if _, err := s.Import(t.Context(), storetest.GenerateBatch(7, 300, 900)); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if err := s.exec(t.Context(), "replan", `CALL db.prepareForReplanning(60000)`, nil); err != nil {
+		t.Fatalf("prepare for replanning: %v", err)
+	}
+	for _, pl := range []struct {
+		name, query string
+		want        []string // one of these must appear
+	}{
+		{"ScanActors", scanActorsQuery, []string{"NodeIndexScan"}},
+		{"ScanExchanges", scanExchangesQuery, []string{"DirectedRelationshipIndexScan", "UndirectedRelationshipIndexScan"}},
+		{"ScanMemberships", scanMembershipsQuery, []string{"DirectedRelationshipIndexScan", "UndirectedRelationshipIndexScan"}},
+	} {
+		ops := planOperators(t, s, pl.query, nil)
+		t.Logf("%s: %v", pl.name, ops)
+		found := false
+		for _, w := range pl.want {
+			found = found || contains(ops, w)
+		}
+		if !found {
+			t.Errorf("%s: plan %v uses none of %v", pl.name, ops, pl.want)
+		}
+		for _, op := range []string{"Sort", "PartialSort", "Top", "PartialTop"} {
+			if contains(ops, op) {
+				t.Errorf("%s: plan %v sorts (%s) instead of following the id index", pl.name, ops, op)
+			}
+		}
+	}
+}

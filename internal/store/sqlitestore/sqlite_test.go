@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -525,4 +526,48 @@ func TestDataMigrationResetsChangeLog(t *testing.T) {
 	if v, _ := s.DataVersion(ctx); v != after+1 {
 		t.Errorf("data version %d after migrating again, want %d", v, after+1)
 	}
+}
+
+// TestScanPlansFollowIDIndex checks that the full scans walk each table's
+// primary-key index in id order (no temporary b-tree sorting the whole
+// table) and read themes and facilitators through their primary keys.
+func TestScanPlansFollowIDIndex(t *testing.T) {
+	s := mustOpenFile(t, filepath.Join(t.TempDir(), "c2c.db"))
+	for _, pl := range []struct{ name, stmt string }{
+		{"ScanActors", scanActorsSQL},
+		{"ScanExchanges", scanExchangesSQL},
+		{"ScanMemberships", scanMembershipsSQL},
+	} {
+		plan, err := explainQueryPlan(t.Context(), s, pl.stmt)
+		if err != nil {
+			t.Fatalf("%s: explain: %v", pl.name, err)
+		}
+		t.Logf("%s: %q", pl.name, plan)
+		joined := strings.Join(plan, "\n")
+		if strings.Contains(joined, "TEMP B-TREE") {
+			t.Errorf("%s: plan sorts in a temporary b-tree:\n%s", pl.name, joined)
+		}
+		if !strings.Contains(joined, "USING INDEX sqlite_autoindex_") && !strings.Contains(joined, "USING PRIMARY KEY") {
+			t.Errorf("%s: plan does not walk the primary-key index:\n%s", pl.name, joined)
+		}
+	}
+}
+
+// explainQueryPlan returns the detail lines of SQLite's plan for stmt.
+func explainQueryPlan(ctx context.Context, s *Store, stmt string) ([]string, error) {
+	rows, err := s.reader.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		plan = append(plan, detail)
+	}
+	return plan, rows.Err()
 }

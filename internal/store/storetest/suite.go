@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) c2c.Store) {
 	t.Run("Hygiene", func(t *testing.T) { testHygiene(t, open(t)) })
 	t.Run("LongPaths", func(t *testing.T) { testLongPaths(t, open(t)) })
 	t.Run("ChangeLog", func(t *testing.T) { testChangeLog(t, open) })
+	t.Run("Scans", func(t *testing.T) { testScans(t, open(t)) })
 	// The read checks share one loaded store per fixture: they do not write.
 	t.Run("HandFixture", func(t *testing.T) {
 		s := open(t)
