@@ -199,3 +199,11 @@ func sameSnapshots(a, b *Snapshot) bool {
 	}
 	return reflect.DeepEqual(ca, cb)
 }
+
+// SetBitmapSplitting sets how bitmaps that span several segments are
+// renumbered (see maxBitmapSegments) and returns a func restoring it.
+func SetBitmapSplitting(maxSegments int, small uint64) func() {
+	ms, sm := maxBitmapSegments, smallBitmap
+	maxBitmapSegments, smallBitmap = maxSegments, small
+	return func() { maxBitmapSegments, smallBitmap = ms, sm }
+}

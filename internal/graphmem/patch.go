@@ -229,8 +229,10 @@ func spliceThemes(p *plan, off []uint32, ths []uint16, value func(i int) []uint1
 		// Offsets move by the same amount (modulo 2³²) within a run.
 		moved := uint32(len(newThs)) - off[lo]
 		newThs = append(newThs, ths[off[lo]:off[hi]]...)
-		for _, o := range off[lo+1 : hi+1] {
-			newOff = append(newOff, o+moved)
+		at := len(newOff)
+		newOff = newOff[:at+int(hi-lo)]
+		for i, o := range off[lo+1 : hi+1] {
+			newOff[at+i] = o + moved
 		}
 	}
 	add := func(v []uint16) {
@@ -255,33 +257,66 @@ func spliceThemes(p *plan, off []uint32, ths []uint16, value func(i int) []uint1
 	return newOff, newThs
 }
 
-// maxBitmapSegments is the most segments a bitmap is renumbered by
-// splitting it at the segments' bounds; past it, value by value.
-const maxBitmapSegments = 16
+// How a bitmap that spans several segments is renumbered: split at the
+// segments' bounds, unless there are more than maxBitmapSegments of them
+// or it holds at most smallBitmap rows, then value by value. (Variables,
+// so that the tests reach every way.)
+var (
+	maxBitmapSegments = 16
+	smallBitmap       = uint64(64)
+)
 
 // shift returns bm with p's removed rows dropped and the kept rows
 // renumbered: bm itself when no row it holds moves, else a new bitmap.
 func (p *plan) shift(bm *roaring.Bitmap) *roaring.Bitmap {
-	if !p.shifts || bm.IsEmpty() || bm.Maximum() < uint32(p.firstMoved) {
+	if !p.shifts || bm.IsEmpty() {
 		return bm
 	}
-	if len(p.segs) <= maxBitmapSegments {
-		out := roaring.New()
-		span := roaring.New()
-		for _, sg := range p.segs {
-			span.Clear()
-			span.AddRange(uint64(sg.lo), uint64(sg.hi))
-			piece := roaring.And(bm, span)
-			if piece.IsEmpty() {
-				continue
-			}
-			if sg.d != 0 {
-				piece = roaring.AddOffset64(piece, int64(sg.d))
-			}
+	hi := bm.Maximum()
+	if hi < uint32(p.firstMoved) {
+		return bm
+	}
+	lo := bm.Minimum()
+	// Within one segment, the bitmap moves whole.
+	j, _ := slices.BinarySearchFunc(p.segs, lo, func(sg segment, v uint32) int { return cmp.Compare(uint32(sg.hi), v+1) })
+	if j < len(p.segs) && uint32(p.segs[j].lo) <= lo && hi < uint32(p.segs[j].hi) {
+		if p.segs[j].d == 0 {
+			return bm
+		}
+		return roaring.AddOffset64(bm, int64(p.segs[j].d))
+	}
+	if len(p.segs) > maxBitmapSegments || bm.GetCardinality() <= smallBitmap {
+		return p.shiftValues(bm)
+	}
+	var out *roaring.Bitmap
+	span := roaring.New()
+	for _, sg := range p.segs[j:] {
+		if uint32(sg.lo) > hi {
+			break
+		}
+		span.Clear()
+		span.AddRange(uint64(sg.lo), uint64(sg.hi))
+		piece := roaring.And(bm, span)
+		if piece.IsEmpty() {
+			continue
+		}
+		if sg.d != 0 {
+			piece = roaring.AddOffset64(piece, int64(sg.d))
+		}
+		if out == nil {
+			out = piece
+		} else {
 			out.Or(piece)
 		}
-		return out
 	}
+	if out == nil {
+		return roaring.New()
+	}
+	return out
+}
+
+// shiftValues is shift, value by value.
+func (p *plan) shiftValues(bm *roaring.Bitmap) *roaring.Bitmap {
 	vals := bm.ToArray()
 	w, j := 0, 0
 	for _, v := range vals {
@@ -337,32 +372,37 @@ func (p *plan) bitmap(old *roaring.Bitmap, clear, set []uint32) *roaring.Bitmap 
 	return bm
 }
 
-// bitmaps is bitmap for each bitmap of a map by value, leaving out the
-// values no row has.
-func (p *plan) bitmaps(old map[uint32]*roaring.Bitmap, clear, set map[uint32][]uint32) map[uint32]*roaring.Bitmap {
+// bitmaps is bitmap for each bitmap of a map by the value of col (the
+// old column, of values below values), leaving out the values no row has.
+func (p *plan) bitmaps(old map[uint32]*roaring.Bitmap, col []uint32, values int, clear, set map[uint32][]uint32) map[uint32]*roaring.Bitmap {
 	if !p.shifts && len(clear)+len(set) == 0 {
 		return old
 	}
+	// The values of the rows that move: a scan of the column is cheaper
+	// than a look at each of the many small bitmaps.
+	var moves []bool
+	if p.shifts {
+		moves = make([]bool, values)
+		for _, v := range col[p.firstMoved:] {
+			moves[v] = true
+		}
+	}
 	out := make(map[uint32]*roaring.Bitmap, len(old)+len(set))
-	maps.Copy(out, old)
-	redo := func(v uint32) {
-		if b := p.bitmap(old[v], clear[v], set[v]); b.IsEmpty() {
-			delete(out, v)
-		} else {
+	put := func(v uint32, b *roaring.Bitmap) {
+		if !b.IsEmpty() {
 			out[v] = b
 		}
 	}
-	if p.shifts {
-		for v := range old {
-			redo(v)
+	for v, b := range old {
+		if p.shifts && moves[v] || clear[v] != nil || set[v] != nil {
+			b = p.bitmap(b, clear[v], set[v])
 		}
-	} else {
-		for v := range clear {
-			redo(v)
-		}
+		put(v, b)
 	}
-	for v := range set {
-		redo(v)
+	for v, rows := range set {
+		if _, ok := old[v]; !ok {
+			put(v, p.bitmap(nil, nil, rows))
+		}
 	}
 	return out
 }
@@ -699,8 +739,8 @@ func (s *Snapshot) patchExchangeBitmaps(ns *Snapshot, xp *plan, xRow func(i int)
 	for k, old := range s.byKind {
 		ns.byKind[k] = xp.bitmap(old, kindClear[uint8(k)], kindSet[uint8(k)])
 	}
-	ns.byProg = xp.bitmaps(s.byProg, progClear, progSet)
-	ns.byEvent = xp.bitmaps(s.byEvent, eventClear, eventSet)
+	ns.byProg = xp.bitmaps(s.byProg, s.exProg, len(s.strs), progClear, progSet)
+	ns.byEvent = xp.bitmaps(s.byEvent, s.exEvent, len(s.strs), eventClear, eventSet)
 }
 
 // patchAdjacency returns one direction of ns's CSR adjacency (end is the

@@ -29,6 +29,12 @@ func TestPatchMatchesRebuild(t *testing.T) {
 	patched := 0
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			switch seed % 3 {
+			case 1: // every bitmap split at the segments' bounds
+				defer graphmem.SetBitmapSplitting(1<<30, 0)()
+			case 2: // every bitmap renumbered value by value
+				defer graphmem.SetBitmapSplitting(0, 0)()
+			}
 			m := newModel(seed)
 			cur := m.snapshot(1)
 			for step := range 40 {
