@@ -207,3 +207,12 @@ func SetBitmapSplitting(maxSegments int, small uint64) func() {
 	maxBitmapSegments, smallBitmap = maxSegments, small
 	return func() { maxBitmapSegments, smallBitmap = ms, sm }
 }
+
+// DiffDerived compares the derived indexes of s (bitmaps by value, the
+// adjacency lists, the index maps) with those finish builds afresh from
+// its columns ("" when they are alike).
+func DiffDerived(s *Snapshot) string {
+	f := Copy(s)
+	f.finish()
+	return DiffSnapshots(f, s)
+}
