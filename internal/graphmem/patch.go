@@ -784,44 +784,79 @@ func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, x
 	dirty = slices.Compact(dirty)
 	off := make([]int32, ap.m+1)
 	list := make([]int32, 0, xp.m)
-	d := 0
-	for a := range int32(ap.m) {
+	// rebuild makes the list of new actor a (old actor oa, none for a new
+	// one): what stays of its old list and what the change adds, in
+	// adjacency order.
+	rebuild := func(a, oa int32) {
 		off[a] = int32(len(list))
-		oa := a
-		if actorBack != nil {
-			oa = actorBack[a]
-		}
-		if d < len(dirty) && dirty[d] == a {
-			d++
-			start := len(list)
-			if oa != none {
-				for _, x := range oldList[oldOff[oa]:oldOff[oa+1]] {
-					if _, gone := slices.BinarySearch(dropped, x); !gone {
-						if exMap != nil {
-							x = exMap[x]
-						}
-						list = append(list, x)
+		start := len(list)
+		if oa != none {
+			for _, x := range oldList[oldOff[oa]:oldOff[oa+1]] {
+				if _, gone := slices.BinarySearch(dropped, x); !gone {
+					if exMap != nil {
+						x = exMap[x]
 					}
+					list = append(list, x)
 				}
 			}
-			list = append(list, added[a]...)
-			slices.SortFunc(list[start:], func(x, y int32) int {
-				return cmp.Or(cmp.Compare(ns.startSortKey(x), ns.startSortKey(y)), cmp.Compare(x, y))
-			})
-			continue
 		}
-		if oa == none {
-			continue
-		}
-		seg := oldList[oldOff[oa]:oldOff[oa+1]]
+		list = append(list, added[a]...)
+		slices.SortFunc(list[start:], func(x, y int32) int {
+			return cmp.Or(cmp.Compare(ns.startSortKey(x), ns.startSortKey(y)), cmp.Compare(x, y))
+		})
+	}
+	// copyRun copies the lists of new actors [a0, a1), old actors from oa0
+	// on, that the change leaves alone.
+	copyRun := func(a0, a1, oa0 int32) {
+		moved := int32(len(list)) - oldOff[oa0]
+		seg := oldList[oldOff[oa0]:oldOff[oa0+a1-a0]]
 		if exMap == nil {
 			list = append(list, seg...)
-			continue
+		} else {
+			at := len(list)
+			list = list[:at+len(seg)]
+			for i, x := range seg {
+				list[at+i] = exMap[x]
+			}
 		}
-		for _, x := range seg {
-			list = append(list, exMap[x])
+		for i, o := range oldOff[oa0 : oa0+a1-a0] {
+			off[a0+int32(i)] = o + moved
 		}
 	}
+	segs := ap.segs
+	if !ap.shifts && ap.n > 0 {
+		segs = []segment{{0, int32(ap.n), 0}}
+	}
+	d := 0
+	a := int32(0)
+	newActorsUpTo := func(end int32) {
+		for ; a < end; a++ {
+			off[a] = int32(len(list))
+			if d < len(dirty) && dirty[d] == a {
+				d++
+				rebuild(a, none)
+			}
+		}
+	}
+	for _, sg := range segs {
+		newActorsUpTo(sg.lo + sg.d)
+		for end := sg.hi + sg.d; a < end; {
+			run := end
+			if d < len(dirty) && dirty[d] < run {
+				run = dirty[d]
+			}
+			if run > a {
+				copyRun(a, run, a-sg.d)
+				a = run
+			}
+			if a < end {
+				d++
+				rebuild(a, a-sg.d)
+				a++
+			}
+		}
+	}
+	newActorsUpTo(int32(ap.m))
 	off[ap.m] = int32(len(list))
 	return off, list
 }
