@@ -50,6 +50,7 @@ type plan struct {
 	segs       []segment
 	shifts     bool  // a row is inserted or removed
 	firstMoved int32 // the first old row that moves or goes
+	toNew      []int32
 }
 
 func newPlan(n int, edits []edit) *plan {
@@ -100,6 +101,37 @@ func (p *plan) oldToNew() []int32 {
 		}
 	}
 	return m
+}
+
+// fewSegments is the most segments renumber looks through for each row;
+// past it, it looks rows up in oldToNew.
+const fewSegments = 4
+
+// renumber sets dst to the new rows of the kept old rows src.
+func (p *plan) renumber(dst, src []int32) {
+	switch {
+	case !p.shifts:
+		copy(dst, src)
+	case len(p.segs) <= fewSegments:
+		// Sequential and branch-light: no look-up in a map of all rows.
+		segs := p.segs
+		for i, x := range src {
+			d := int32(0)
+			for _, sg := range segs {
+				if x >= sg.lo {
+					d = sg.d
+				}
+			}
+			dst[i] = x + d
+		}
+	default:
+		if p.toNew == nil {
+			p.toNew = p.oldToNew()
+		}
+		for i, x := range src {
+			dst[i] = p.toNew[x]
+		}
+	}
 }
 
 // newToOld maps new rows to old ones (none for inserted rows); nil when no
@@ -599,10 +631,9 @@ func (s *Snapshot) patch(aIDs []string, aRecs []*c2c.Actor, xIDs []string, xRecs
 	ns.themes, ns.themeIndex = themes.vals, themes.idx
 	ns.strs, ns.strIndex = strs.vals, strs.idx
 	s.patchExchangeBitmaps(ns, xp, xRow)
-	exMap := xp.oldToNew()
 	actorBack := ap.newToOld()
-	ns.outOff, ns.out = patchAdjacency(ns, s.outOff, s.out, s.exSrc, ns.exSrc, ap, xp, actorMap, actorBack, exMap)
-	ns.inOff, ns.in = patchAdjacency(ns, s.inOff, s.in, s.exTgt, ns.exTgt, ap, xp, actorMap, actorBack, exMap)
+	ns.outOff, ns.out = patchAdjacency(ns, s.outOff, s.out, s.exSrc, ns.exSrc, ap, xp, actorMap, actorBack)
+	ns.inOff, ns.in = patchAdjacency(ns, s.inOff, s.in, s.exTgt, ns.exTgt, ap, xp, actorMap, actorBack)
 
 	// Memberships: the touched ones, and those at removed actors.
 	var mGone []int32
@@ -746,7 +777,7 @@ func (s *Snapshot) patchExchangeBitmaps(ns *Snapshot, xp *plan, xRow func(i int)
 // patchAdjacency returns one direction of ns's CSR adjacency (end is the
 // exchanges' actor in that direction, old and new): the lists of s
 // renumbered, rebuilt for the actors at the ends of touched exchanges.
-func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, xp *plan, actorMap, actorBack, exMap []int32) ([]int32, []int32) {
+func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, xp *plan, actorMap, actorBack []int32) ([]int32, []int32) {
 	if len(xp.edits) == 0 {
 		if !ap.shifts {
 			return oldOff, oldList
@@ -793,10 +824,8 @@ func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, x
 		if oa != none {
 			for _, x := range oldList[oldOff[oa]:oldOff[oa+1]] {
 				if _, gone := slices.BinarySearch(dropped, x); !gone {
-					if exMap != nil {
-						x = exMap[x]
-					}
 					list = append(list, x)
+					xp.renumber(list[len(list)-1:], list[len(list)-1:])
 				}
 			}
 		}
@@ -810,15 +839,9 @@ func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, x
 	copyRun := func(a0, a1, oa0 int32) {
 		moved := int32(len(list)) - oldOff[oa0]
 		seg := oldList[oldOff[oa0]:oldOff[oa0+a1-a0]]
-		if exMap == nil {
-			list = append(list, seg...)
-		} else {
-			at := len(list)
-			list = list[:at+len(seg)]
-			for i, x := range seg {
-				list[at+i] = exMap[x]
-			}
-		}
+		at := len(list)
+		list = list[:at+len(seg)]
+		xp.renumber(list[at:], seg)
 		for i, o := range oldOff[oa0 : oa0+a1-a0] {
 			off[a0+int32(i)] = o + moved
 		}
