@@ -294,7 +294,7 @@ func spliceThemes(p *plan, off []uint32, ths []uint16, value func(i int) []uint1
 // or it holds at most smallBitmap rows, then value by value. (Variables,
 // so that the tests reach every way.)
 var (
-	maxBitmapSegments = 16
+	maxBitmapSegments = 4
 	smallBitmap       = uint64(64)
 )
 
