@@ -128,7 +128,7 @@ func DiffSnapshots(want, got *Snapshot) string {
 	if sameSnapshots(want, got) {
 		return ""
 	}
-	return cmp.Diff(want, got, cmp.AllowUnexported(Snapshot{}), cmpopts.IgnoreFields(Snapshot{}, "built"),
+	return cmp.Diff(want, got, cmp.AllowUnexported(Snapshot{}, valueRows{}), cmpopts.IgnoreFields(Snapshot{}, "built"),
 		cmpopts.EquateEmpty(), bitmapsEqual)
 }
 
@@ -154,14 +154,14 @@ func Copy(s *Snapshot) *Snapshot {
 		return out
 	}
 	c.byTheme, c.byKind = cloneAll(s.byTheme), cloneAll(s.byKind)
-	cloneMap := func(bs map[uint32]*roaring.Bitmap) map[uint32]*roaring.Bitmap {
-		out := make(map[uint32]*roaring.Bitmap, len(bs))
-		for v, b := range bs {
-			out[v] = b.Clone()
+	cloneRows := func(ix valueRows) valueRows {
+		out := valueRows{off: slices.Clone(ix.off), rows: slices.Clone(ix.rows), dense: make(map[uint32]*roaring.Bitmap, len(ix.dense))}
+		for v, b := range ix.dense {
+			out.dense[v] = b.Clone()
 		}
 		return out
 	}
-	c.byProg, c.byEvent = cloneMap(s.byProg), cloneMap(s.byEvent)
+	c.byProg, c.byEvent = cloneRows(s.byProg), cloneRows(s.byEvent)
 	c.outOff, c.out, c.inOff, c.in = slices.Clone(s.outOff), slices.Clone(s.out), slices.Clone(s.inOff), slices.Clone(s.in)
 	c.themeIndex, c.strIndex, c.countryIdx = maps.Clone(s.themeIndex), maps.Clone(s.strIndex), maps.Clone(s.countryIdx)
 	c.kindIndex, c.actorKindIx = maps.Clone(s.kindIndex), maps.Clone(s.actorKindIx)
@@ -174,7 +174,7 @@ func sameSnapshots(a, b *Snapshot) bool {
 	bitmaps := func(s *Snapshot) []*roaring.Bitmap {
 		out := append([]*roaring.Bitmap{s.hasCoords, s.directed, s.all}, s.byTheme...)
 		out = append(out, s.byKind...)
-		for _, m := range []map[uint32]*roaring.Bitmap{s.byProg, s.byEvent} {
+		for _, m := range []map[uint32]*roaring.Bitmap{s.byProg.dense, s.byEvent.dense} {
 			for _, v := range slices.Sorted(maps.Keys(m)) {
 				out = append(out, m[v])
 			}
@@ -182,9 +182,9 @@ func sameSnapshots(a, b *Snapshot) bool {
 		return out
 	}
 	ba, bb := bitmaps(a), bitmaps(b)
-	if len(ba) != len(bb) || len(a.byProg) != len(b.byProg) || len(a.byEvent) != len(b.byEvent) ||
-		!maps.EqualFunc(a.byProg, b.byProg, func(*roaring.Bitmap, *roaring.Bitmap) bool { return true }) ||
-		!maps.EqualFunc(a.byEvent, b.byEvent, func(*roaring.Bitmap, *roaring.Bitmap) bool { return true }) {
+	sameKeys := func(*roaring.Bitmap, *roaring.Bitmap) bool { return true }
+	if len(ba) != len(bb) || !maps.EqualFunc(a.byProg.dense, b.byProg.dense, sameKeys) ||
+		!maps.EqualFunc(a.byEvent.dense, b.byEvent.dense, sameKeys) {
 		return false
 	}
 	for i := range ba {
@@ -195,17 +195,20 @@ func sameSnapshots(a, b *Snapshot) bool {
 	ca, cb := *a, *b
 	for _, c := range []*Snapshot{&ca, &cb} {
 		c.built = time.Time{}
-		c.hasCoords, c.directed, c.all, c.byTheme, c.byKind, c.byProg, c.byEvent = nil, nil, nil, nil, nil, nil, nil
+		c.hasCoords, c.directed, c.all, c.byTheme, c.byKind = nil, nil, nil, nil, nil
+		c.byProg.dense, c.byEvent.dense = nil, nil
 	}
 	return reflect.DeepEqual(ca, cb)
 }
 
 // SetBitmapSplitting sets how bitmaps that span several segments are
-// renumbered (see maxBitmapSegments) and returns a func restoring it.
-func SetBitmapSplitting(maxSegments int, small uint64) func() {
-	ms, sm := maxBitmapSegments, smallBitmap
-	maxBitmapSegments, smallBitmap = maxSegments, small
-	return func() { maxBitmapSegments, smallBitmap = ms, sm }
+// renumbered (see maxBitmapSegments) and from how many rows a programme
+// or an event has a bitmap (denseValue), and returns a func restoring
+// them.
+func SetBitmapSplitting(maxSegments int, small uint64, dense int) func() {
+	ms, sm, dv := maxBitmapSegments, smallBitmap, denseValue
+	maxBitmapSegments, smallBitmap, denseValue = maxSegments, small, dense
+	return func() { maxBitmapSegments, smallBitmap, denseValue = ms, sm, dv }
 }
 
 // DiffDerived compares the derived indexes of s (bitmaps by value, the

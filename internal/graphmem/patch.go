@@ -404,39 +404,93 @@ func (p *plan) bitmap(old *roaring.Bitmap, clear, set []uint32) *roaring.Bitmap 
 	return bm
 }
 
-// bitmaps is bitmap for each bitmap of a map by the value of col (the
-// old column, of values below values), leaving out the values no row has.
-func (p *plan) bitmaps(old map[uint32]*roaring.Bitmap, col []uint32, values int, clear, set map[uint32][]uint32) map[uint32]*roaring.Bitmap {
-	if !p.shifts && len(clear)+len(set) == 0 {
+// valueRows returns old, the index of the old column oldCol, for the new
+// column newCol of values below values: the rows of the values the edits
+// leave alone copied in runs (renumbered), those of the others rebuilt;
+// the bitmaps of dense values renumbered, with the new rows clear taken
+// out and set put in by value.
+func (p *plan) valueRows(old valueRows, oldCol, newCol []uint32, values int, clear, set map[uint32][]uint32) valueRows {
+	var dropped []int32
+	var dirty []uint32
+	added := map[uint32][]int32{}
+	nAdded := 0
+	same := !p.shifts
+	for i, e := range p.edits {
+		var was, is uint32
+		if e.kind != editInsert {
+			dropped = append(dropped, e.pos) // sorted: the edits are
+			if was = oldCol[e.pos]; was != 0 {
+				dirty = append(dirty, was)
+			}
+		}
+		if e.kind != editRemove {
+			x := p.newRow[i]
+			if is = newCol[x]; is != 0 {
+				added[is] = append(added[is], x)
+				dirty = append(dirty, is)
+				nAdded++
+			}
+		}
+		same = same && was == is
+	}
+	if same && values+1 == len(old.off) {
 		return old
 	}
-	// The values of the rows that move: a scan of the column is cheaper
-	// than a look at each of the many small bitmaps.
-	var moves []bool
-	if p.shifts {
-		moves = make([]bool, values)
-		for _, v := range col[p.firstMoved:] {
-			moves[v] = true
+	slices.Sort(dirty)
+	dirty = slices.Compact(dirty)
+	oldValues := int32(len(old.off) - 1)
+	ix := valueRows{off: make([]int32, values+1), rows: make([]int32, 0, len(old.rows)+nAdded)}
+	d := 0
+	for v := int32(0); v < int32(values); {
+		if d < len(dirty) && int32(dirty[d]) == v {
+			d++
+			ix.off[v] = int32(len(ix.rows))
+			start := len(ix.rows)
+			if v < oldValues {
+				for _, x := range old.rows[old.off[v]:old.off[v+1]] {
+					if _, gone := slices.BinarySearch(dropped, x); !gone {
+						ix.rows = append(ix.rows, x)
+					}
+				}
+				p.renumber(ix.rows[start:], ix.rows[start:])
+			}
+			ix.rows = append(ix.rows, added[uint32(v)]...)
+			slices.Sort(ix.rows[start:])
+			v++
+			continue
+		}
+		end := int32(values)
+		if d < len(dirty) {
+			end = int32(dirty[d])
+		}
+		if hi := min(end, oldValues); v < hi {
+			moved := int32(len(ix.rows)) - old.off[v]
+			seg := old.rows[old.off[v]:old.off[hi]]
+			at := len(ix.rows)
+			ix.rows = ix.rows[:at+len(seg)]
+			p.renumber(ix.rows[at:], seg)
+			for w, o := range old.off[v:hi] {
+				ix.off[v+int32(w)] = o + moved
+			}
+			v = hi
+		}
+		for ; v < end; v++ {
+			ix.off[v] = int32(len(ix.rows))
 		}
 	}
-	out := make(map[uint32]*roaring.Bitmap, len(old)+len(set))
-	put := func(v uint32, b *roaring.Bitmap) {
-		if !b.IsEmpty() {
-			out[v] = b
+	ix.off[values] = int32(len(ix.rows))
+	ix.dense = make(map[uint32]*roaring.Bitmap, len(old.dense))
+	for v, b := range old.dense {
+		if len(ix.of(v)) > denseValue {
+			ix.dense[v] = p.bitmap(b, clear[v], set[v])
 		}
 	}
-	for v, b := range old {
-		if p.shifts && moves[v] || clear[v] != nil || set[v] != nil {
-			b = p.bitmap(b, clear[v], set[v])
-		}
-		put(v, b)
-	}
-	for v, rows := range set {
-		if _, ok := old[v]; !ok {
-			put(v, p.bitmap(nil, nil, rows))
+	for _, v := range dirty {
+		if _, ok := ix.dense[v]; !ok {
+			ix.denseBitmap(v)
 		}
 	}
-	return out
+	return ix
 }
 
 // table is a value table that is copied the first time a value is added,
@@ -770,8 +824,8 @@ func (s *Snapshot) patchExchangeBitmaps(ns *Snapshot, xp *plan, xRow func(i int)
 	for k, old := range s.byKind {
 		ns.byKind[k] = xp.bitmap(old, kindClear[uint8(k)], kindSet[uint8(k)])
 	}
-	ns.byProg = xp.bitmaps(s.byProg, s.exProg, len(s.strs), progClear, progSet)
-	ns.byEvent = xp.bitmaps(s.byEvent, s.exEvent, len(s.strs), eventClear, eventSet)
+	ns.byProg = xp.valueRows(s.byProg, s.exProg, ns.exProg, len(ns.strs), progClear, progSet)
+	ns.byEvent = xp.valueRows(s.byEvent, s.exEvent, ns.exEvent, len(ns.strs), eventClear, eventSet)
 }
 
 // patchAdjacency returns one direction of ns's CSR adjacency (end is the

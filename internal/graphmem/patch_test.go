@@ -31,10 +31,10 @@ func TestPatchMatchesRebuild(t *testing.T) {
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			switch seed % 3 {
-			case 1: // every bitmap split at the segments' bounds
-				defer graphmem.SetBitmapSplitting(1<<30, 0)()
-			case 2: // every bitmap renumbered value by value
-				defer graphmem.SetBitmapSplitting(0, 0)()
+			case 1: // every bitmap split at the segments' bounds; programmes and events of 3 rows or more have bitmaps
+				defer graphmem.SetBitmapSplitting(1<<30, 0, 2)()
+			case 2: // every bitmap renumbered value by value; every programme and event has a bitmap
+				defer graphmem.SetBitmapSplitting(0, 0, 0)()
 			}
 			m := newModel(seed)
 			cur := m.snapshot(1)
