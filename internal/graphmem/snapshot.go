@@ -71,7 +71,7 @@ type Snapshot struct {
 
 	exLo, exHi []int32 // first and last day key of the span, 0 when unknown
 
-	// Derived indexes, rebuilt by finish.
+	// Derived indexes, built by finish (or patched: patch.go).
 	all         *roaring.Bitmap
 	byTheme     []*roaring.Bitmap // by index into themes
 	byKind      []*roaring.Bitmap // by index into c2c.ExchangeKinds
