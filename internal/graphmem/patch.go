@@ -48,11 +48,12 @@ type plan struct {
 	edits      []edit
 	newRow     []int32 // the new row of each edit, none for removals
 	segs       []segment
-	shifts     bool  // a row is inserted or removed
-	firstMoved int32 // the first old row that moves or goes
-	toNew      []int32
+	shifts     bool    // a row is inserted or removed
+	firstMoved int32   // the first old row that moves or goes
+	toNew      []int32 // oldToNew, made when renumber needs it
 }
 
+// newPlan returns the plan of edits to a table of n rows.
 func newPlan(n int, edits []edit) *plan {
 	p := &plan{n: n, m: n, edits: edits, newRow: make([]int32, len(edits)), firstMoved: int32(n)}
 	var lo, d int32
@@ -879,9 +880,9 @@ func patchAdjacency(ns *Snapshot, oldOff, oldList, oldEnd, newEnd []int32, ap, x
 			for _, x := range oldList[oldOff[oa]:oldOff[oa+1]] {
 				if _, gone := slices.BinarySearch(dropped, x); !gone {
 					list = append(list, x)
-					xp.renumber(list[len(list)-1:], list[len(list)-1:])
 				}
 			}
+			xp.renumber(list[start:], list[start:])
 		}
 		list = append(list, added[a]...)
 		slices.SortFunc(list[start:], func(x, y int32) int {
