@@ -28,7 +28,8 @@ type ChangeLog interface {
 	DataVersion(ctx context.Context) (uint64, error)
 	// ChangesSince returns the changes with versions in (since, since+limit],
 	// ordered by version, and the current data version. When the log was
-	// pruned past since, it returns ErrChangesPruned: the reader must reload
+	// pruned past since, or since is ahead of the store (a store replaced
+	// by an older one), it returns ErrChangesPruned: the reader must reload
 	// in full.
 	ChangesSince(ctx context.Context, since uint64, limit int) ([]Change, uint64, error)
 }

@@ -142,25 +142,49 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkApplyOne reports the time to apply one change (an exchange
-// re-read with new themes and dates) to a snapshot.
+// BenchmarkApplyOne reports the time to apply one change to a snapshot:
+// an exchange re-read with new themes and dates, a new exchange, an actor
+// re-read with a new name and a new actor (each applied to the same
+// snapshot, so every iteration is the same change).
 func BenchmarkApplyOne(b *testing.B) {
 	for _, name := range benchSizes() {
-		b.Run(name, func(b *testing.B) {
-			g := generate(b, name)
-			s := g.build(true)
-			x := g.exchanges[len(g.exchanges)/2]
-			x.Themes = []string{g.exchanges[0].Themes[0]}
-			x.Start = &c2c.PartialDate{Year: 2001}
-			t := Touched{ExchangeIDs: []string{x.ID}, Exchanges: []*c2c.Exchange{&x}}
-			b.ResetTimer()
-			cpu := cpuTime()
-			for i := range b.N {
-				s, _, _ = s.Apply(t, uint64(i+2))
-			}
-			b.StopTimer()
-			reportCPU(b, cpu)
-		})
+		g := generate(b, name)
+		s := g.build(true)
+		mid := g.exchanges[len(g.exchanges)/2]
+		upd := mid
+		upd.Themes = []string{g.exchanges[0].Themes[0]}
+		upd.Start = &c2c.PartialDate{Year: 2001}
+		ins := mid
+		ins.ID += "-new" // just after mid in id order
+		ins.Themes = []string{g.exchanges[0].Themes[0]}
+		actor := g.actors[len(g.actors)/2]
+		renamed := actor
+		renamed.Name += " renamed"
+		added := actor
+		added.ID += "-new"
+		changes := []struct {
+			name string
+			t    Touched
+		}{
+			{"exchange-update", Touched{ExchangeIDs: []string{upd.ID}, Exchanges: []*c2c.Exchange{&upd}}},
+			{"exchange-insert", Touched{ExchangeIDs: []string{ins.ID}, Exchanges: []*c2c.Exchange{&ins}}},
+			{"actor-update", Touched{ActorIDs: []string{renamed.ID}, Actors: []*c2c.Actor{&renamed}}},
+			{"actor-insert", Touched{ActorIDs: []string{added.ID}, Actors: []*c2c.Actor{&added}}},
+		}
+		for _, c := range changes {
+			b.Run(name+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var out *Snapshot
+				b.ResetTimer()
+				cpu := cpuTime()
+				for i := range b.N {
+					out, _, _ = s.Apply(c.t, uint64(i+2))
+				}
+				b.StopTimer()
+				reportCPU(b, cpu)
+				runtime.KeepAlive(out)
+			})
+		}
 	}
 }
 

@@ -279,10 +279,27 @@ type Touched struct {
 // memberships at removed actors dropped. s is not changed. It also returns
 // the exchanges and memberships it could not place because an end is not
 // in the snapshot (yet): the caller re-reads them with the next change.
+//
+// A change that touches a few rows patches s: the new snapshot copies the
+// rest of s in bulk and shares what the change leaves alone. A larger one
+// builds the snapshot afresh.
 func (s *Snapshot) Apply(t Touched, version uint64) (*Snapshot, []string, []string) {
+	aIDs, aRecs := sortTouched(t.ActorIDs, t.Actors)
+	xIDs, xRecs := sortTouched(t.ExchangeIDs, t.Exchanges)
+	mIDs, mRecs := sortTouched(t.MembershipIDs, t.Memberships)
+	if ns, lostX, lostM, ok := s.patch(aIDs, aRecs, xIDs, xRecs, mIDs, mRecs, version, patchLimit); ok {
+		return ns, lostX, lostM
+	}
+	return s.rebuild(aIDs, aRecs, xIDs, xRecs, mIDs, mRecs, version)
+}
+
+// rebuild is Apply by building the new snapshot row by row (the touched
+// ids sorted and distinct, with their records).
+func (s *Snapshot) rebuild(aIDs []string, aRecs []*c2c.Actor, xIDs []string, xRecs []*c2c.Exchange,
+	mIDs []string, mRecs []*c2c.Membership, version uint64,
+) (*Snapshot, []string, []string) {
 	b := newBuilder(s)
 	actors := make([]int32, len(s.actorIDs))
-	aIDs, aRecs := sortTouched(t.ActorIDs, t.Actors)
 	j := 0
 	for i := range s.actorIDs {
 		for j < len(aIDs) && aIDs[j] < s.actorIDs[i] {
@@ -310,7 +327,6 @@ func (s *Snapshot) Apply(t Touched, version uint64) (*Snapshot, []string, []stri
 	}
 
 	var lostX, lostM []string
-	xIDs, xRecs := sortTouched(t.ExchangeIDs, t.Exchanges)
 	add := func(x *c2c.Exchange) {
 		if x != nil && !b.addExchange(x) {
 			lostX = append(lostX, x.ID)
@@ -333,7 +349,6 @@ func (s *Snapshot) Apply(t Touched, version uint64) (*Snapshot, []string, []stri
 		add(xRecs[j])
 	}
 
-	mIDs, mRecs := sortTouched(t.MembershipIDs, t.Memberships)
 	addM := func(m *c2c.Membership) {
 		if m != nil && !b.addMembership(m) {
 			lostM = append(lostM, m.ID)

@@ -54,10 +54,10 @@ func (s *Snapshot) match(f c2c.ExchangeFilter) (*roaring.Bitmap, error) {
 		sets = append(sets, roaring.FastOr(ks...))
 	}
 	if f.Programme != "" {
-		sets = append(sets, s.strSet(s.byProg, f.Programme))
+		sets = append(sets, s.strSet(&s.byProg, f.Programme))
 	}
 	if f.Event != "" {
-		sets = append(sets, s.strSet(s.byEvent, f.Event))
+		sets = append(sets, s.strSet(&s.byEvent, f.Event))
 	}
 	if f.ActorID != "" {
 		b := roaring.New()
@@ -106,11 +106,9 @@ func (s *Snapshot) match(f c2c.ExchangeFilter) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (s *Snapshot) strSet(by map[uint32]*roaring.Bitmap, v string) *roaring.Bitmap {
+func (s *Snapshot) strSet(by *valueRows, v string) *roaring.Bitmap {
 	if i, ok := s.strIndex[v]; ok {
-		if b := by[i]; b != nil {
-			return b
-		}
+		return by.bitmap(i)
 	}
 	return roaring.New()
 }

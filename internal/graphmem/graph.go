@@ -170,31 +170,21 @@ func (g *Graph) catchUp(ctx context.Context) error {
 	}
 	start := time.Now()
 	cur := g.cur.Load()
-	v, err := g.clog.DataVersion(ctx)
-	if err != nil {
-		return err
-	}
-	if v == cur.version && len(g.pendingX)+len(g.pendingM) == 0 {
-		g.synced.Store(start.UnixNano())
-		return nil
-	}
-	if v < cur.version {
-		// The store was replaced by an older one.
-		return g.reload(ctx)
-	}
+	// ChangesSince answers the data version with the changes, so a
+	// catch-up costs one call when nothing changed and one more per kind
+	// of entity to re-read when something did.
 	var t Touched
 	since := cur.version
 	n := 0
-	for since < v {
+	for {
 		cs, now, err := g.clog.ChangesSince(ctx, since, changesPage)
 		if errors.Is(err, c2c.ErrChangesPruned) {
+			// The log was pruned past the snapshot, or the store is
+			// behind it (replaced by an older one).
 			return g.reload(ctx)
 		}
 		if err != nil {
 			return err
-		}
-		if len(cs) == 0 {
-			break
 		}
 		for _, c := range cs {
 			t.ActorIDs = append(t.ActorIDs, c.Actors...)
@@ -203,8 +193,15 @@ func (g *Graph) catchUp(ctx context.Context) error {
 			since = c.Version
 			n++
 		}
-		v = max(v, now)
+		if len(cs) == 0 || since >= now {
+			break
+		}
 	}
+	if n == 0 && len(g.pendingX)+len(g.pendingM) == 0 {
+		g.synced.Store(start.UnixNano())
+		return nil
+	}
+	var err error
 	t.ExchangeIDs = append(t.ExchangeIDs, g.pendingX...)
 	t.MembershipIDs = append(t.MembershipIDs, g.pendingM...)
 	t.ActorIDs, t.ExchangeIDs, t.MembershipIDs = dedupe(t.ActorIDs), dedupe(t.ExchangeIDs), dedupe(t.MembershipIDs)

@@ -20,8 +20,20 @@ var viewOpts = []cmp.Option{cmpopts.EquateEmpty(), cmpopts.SortSlices(func(a, b 
 
 // TestIncrementalMatchesFreshLoad applies random write sequences to a store
 // and, after each write, brings the graph up to date from the change log
-// and compares what it answers with a snapshot loaded afresh.
+// and compares what it answers with a snapshot loaded afresh, its derived
+// indexes with those built afresh from its columns, and what the snapshot
+// before the write answers with what it answered before.
 func TestIncrementalMatchesFreshLoad(t *testing.T) {
+	seeds := []uint64{20240613, 7, 1999}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { testIncremental(t, seed, 120) })
+	}
+}
+
+func testIncremental(t *testing.T, seed uint64, steps int) {
 	ctx := t.Context()
 	st, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "c2c.db"))
 	if err != nil {
@@ -39,8 +51,10 @@ func TestIncrementalMatchesFreshLoad(t *testing.T) {
 		t.Skip("the store keeps no change log: the graph reloads in full on every write")
 	}
 	clog := any(st).(c2c.ChangeLog)
-	w := newWriter(t, st, 20240613)
-	for step := range 150 {
+	w := newWriter(t, st, seed)
+	for step := range steps {
+		old := g.Snapshot()
+		oldView := graphmem.ViewOf(t, old)
 		what := w.step(ctx)
 		if err := g.CatchUp(ctx); err != nil {
 			t.Fatalf("step %d (%s): catch up: %v", step, what, err)
@@ -56,8 +70,15 @@ func TestIncrementalMatchesFreshLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(graphmem.ViewOf(t, fresh), graphmem.ViewOf(t, g.Snapshot()), viewOpts...); diff != "" {
+		cur := g.Snapshot()
+		if diff := diffViews(graphmem.ViewOf(t, fresh), graphmem.ViewOf(t, cur)); diff != "" {
 			t.Fatalf("step %d (%s): the incrementally updated graph differs from a fresh load (-fresh +incremental):\n%s", step, what, diff)
+		}
+		if diff := graphmem.DiffDerived(cur); diff != "" {
+			t.Fatalf("step %d (%s): the incrementally updated graph's indexes differ from those built from its columns (-built +incremental):\n%s", step, what, diff)
+		}
+		if diff := diffViews(oldView, graphmem.ViewOf(t, old)); diff != "" {
+			t.Fatalf("step %d (%s): catching up changed what the snapshot before answers (-before +after):\n%s", step, what, diff)
 		}
 	}
 }
@@ -228,6 +249,15 @@ func (w *writer) step(ctx context.Context) string {
 		_, err := w.st.CreateMembership(ctx, m)
 		return fmt.Sprintf("create membership %s: %v", id, err)
 	case 8:
+		if w.r.IntN(4) == 0 {
+			// A change too large to patch: the snapshot is built afresh.
+			var b c2c.Batch
+			for i := range 70 {
+				b.Exchanges = append(b.Exchanges, w.exchange(ctx, fmt.Sprintf("%s-%02d", id, i)))
+			}
+			_, err := w.st.Import(ctx, b)
+			return fmt.Sprintf("import 70 exchanges %s: %v", id, err)
+		}
 		var b c2c.Batch
 		xs := w.exchangeIDs(ctx)
 		for i := range 3 {

@@ -71,12 +71,12 @@ type Snapshot struct {
 
 	exLo, exHi []int32 // first and last day key of the span, 0 when unknown
 
-	// Derived indexes, rebuilt by finish.
+	// Derived indexes, built by finish (or patched: patch.go).
 	all         *roaring.Bitmap
-	byTheme     []*roaring.Bitmap          // by index into themes
-	byKind      []*roaring.Bitmap          // by index into c2c.ExchangeKinds
-	byProg      map[uint32]*roaring.Bitmap // by index into strs
-	byEvent     map[uint32]*roaring.Bitmap
+	byTheme     []*roaring.Bitmap // by index into themes
+	byKind      []*roaring.Bitmap // by index into c2c.ExchangeKinds
+	byProg      valueRows         // by index into strs
+	byEvent     valueRows
 	outOff      []int32 // exchanges with actor a as source: out[outOff[a]:outOff[a+1]]
 	out         []int32
 	inOff       []int32
@@ -186,19 +186,11 @@ func (s *Snapshot) finish() {
 	s.byKind = make([]*roaring.Bitmap, len(c2c.ExchangeKinds))
 	themeRows := make([][]uint32, len(s.themes))
 	kindRows := make([][]uint32, len(c2c.ExchangeKinds))
-	progRows := map[uint32][]uint32{}
-	eventRows := map[uint32][]uint32{}
 	for i := range n {
 		for _, t := range s.exThemes[s.exThemeOff[i]:s.exThemeOff[i+1]] {
 			themeRows[t] = append(themeRows[t], uint32(i))
 		}
 		kindRows[s.exKind[i]] = append(kindRows[s.exKind[i]], uint32(i))
-		if p := s.exProg[i]; p != 0 {
-			progRows[p] = append(progRows[p], uint32(i))
-		}
-		if e := s.exEvent[i]; e != 0 {
-			eventRows[e] = append(eventRows[e], uint32(i))
-		}
 	}
 	for t, rows := range themeRows {
 		s.byTheme[t] = roaring.BitmapOf(rows...)
@@ -206,8 +198,8 @@ func (s *Snapshot) finish() {
 	for k, rows := range kindRows {
 		s.byKind[k] = roaring.BitmapOf(rows...)
 	}
-	s.byProg = bitmaps(progRows)
-	s.byEvent = bitmaps(eventRows)
+	s.byProg = newValueRows(s.exProg, len(s.strs))
+	s.byEvent = newValueRows(s.exEvent, len(s.strs))
 	for _, b := range s.byTheme {
 		b.RunOptimize()
 	}
@@ -264,10 +256,75 @@ func (s *Snapshot) csr(end []int32, order []int64) (off, list []int32) {
 	return off, list
 }
 
-func bitmaps(rows map[uint32][]uint32) map[uint32]*roaring.Bitmap {
-	out := make(map[uint32]*roaring.Bitmap, len(rows))
-	for v, r := range rows {
-		out[v] = roaring.BitmapOf(r...)
+// valueRows indexes an exchange column of indexes into strs (programme,
+// event): the rows of value v are rows[off[v]:off[v+1]], in row order
+// (none for 0, no value), and the values of more than denseValue rows
+// have a bitmap of them as well. Most events have a row or two: when a
+// change shifts rows, one list of all of them is cheaper to renumber than
+// a bitmap each.
+type valueRows struct {
+	off   []int32
+	rows  []int32
+	dense map[uint32]*roaring.Bitmap
+}
+
+// denseValue is the most rows a value has without a bitmap of them (a
+// variable, so that the tests reach both ways).
+var denseValue = 64
+
+// newValueRows indexes col, whose values are below values.
+func newValueRows(col []uint32, values int) valueRows {
+	ix := valueRows{off: make([]int32, values+1), dense: map[uint32]*roaring.Bitmap{}}
+	for _, v := range col {
+		if v != 0 {
+			ix.off[v+1]++
+		}
 	}
-	return out
+	for v := range values {
+		ix.off[v+1] += ix.off[v]
+	}
+	ix.rows = make([]int32, ix.off[values])
+	pos := slices.Clone(ix.off[:values])
+	for x, v := range col {
+		if v != 0 {
+			ix.rows[pos[v]] = int32(x)
+			pos[v]++
+		}
+	}
+	for v := range values {
+		ix.denseBitmap(uint32(v))
+	}
+	return ix
+}
+
+// denseBitmap sets the bitmap of v when it has more than denseValue rows.
+func (ix *valueRows) denseBitmap(v uint32) {
+	if rows := ix.of(v); len(rows) > denseValue {
+		b := roaring.New()
+		for _, x := range rows {
+			b.Add(uint32(x))
+		}
+		ix.dense[v] = b
+	}
+}
+
+// of returns the rows of value v.
+func (ix *valueRows) of(v uint32) []int32 {
+	if int(v)+1 >= len(ix.off) {
+		return nil
+	}
+	return ix.rows[ix.off[v]:ix.off[v+1]]
+}
+
+// bitmap returns the rows of value v (only read: it may be the index's
+// own).
+func (ix *valueRows) bitmap(v uint32) *roaring.Bitmap {
+	if b, ok := ix.dense[v]; ok {
+		return b
+	}
+	b := roaring.New()
+	for _, x := range ix.of(v) {
+		b.Add(uint32(x))
+	}
+	return b
 }
