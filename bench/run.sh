@@ -90,13 +90,19 @@ fi
 # --debug makes c2c report store round trips in extensions.roundTrips,
 # which the driver lists per query.
 # The driver's clients all send one API key, so c2c would take them for one
-# client: the per-client limits are lifted (the pool of expensive
-# operations stays as configured by default).
+# client: the per-client limits are lifted. The pool of expensive
+# operations gets a slot per processor and a queue that holds every
+# client, so that 16 closed-loop clients asking for ego networks or paths
+# wait for a slot, as they would on the peer, instead of being refused
+# (by default it keeps half the processors and refuses beyond 8 waiting:
+# load shedding for a shared service, which a throughput comparison must
+# not count as answers).
 serve() {
 	local name="$1" port="$2"
 	shift 2
 	"$work/bin/c2c" serve --addr "127.0.0.1:$port" --demo=false --debug --api-keys "$api_key" \
-		--log-level warn --client-share 0 --client-expensive-slots 1000 --client-concurrency -1 "$@" >"$work/logs/$name.log" 2>&1 &
+		--log-level warn --client-share 0 --client-expensive-slots 1000 --client-concurrency -1 \
+		--client-refusals 0 --expensive-slots "$(nproc)" --expensive-queue 256 "$@" >"$work/logs/$name.log" 2>&1 &
 	pids+=($!)
 	echo $! >"$work/$name.pid"
 }
