@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -95,31 +96,67 @@ func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
 }
 
 // ChangesSince returns the changes after since, at most limit of them (all
-// when limit <= 0), and the current data version, in one statement.
-// c2c.ErrChangesPruned when the log no longer holds every change after
-// since, when since is ahead of the store (a store recreated since the
-// reader loaded it), or when a write pruned entries while the statement
-// read them.
+// when limit <= 0), and the data version they bring the reader to, in one
+// statement. c2c.ErrChangesPruned when the log no longer holds every
+// change after since, or when since is ahead of the store (a store
+// recreated since the reader loaded it).
+//
+// Neo4j's read-committed isolation can show a committed meta node before
+// the same transaction's change node is visible through its index, so a
+// statement may find a gap after since. That is not pruning: the entries
+// below the gap are returned with the version of the last of them, after
+// a few quick re-reads give the committing transaction time to finish;
+// the rest come with the next call.
 func (s *Store) ChangesSince(ctx context.Context, since uint64, limit int) ([]c2c.Change, uint64, error) {
+	for attempt := 0; ; attempt++ {
+		out, version, complete, err := s.changesSince(ctx, since, limit)
+		if err != nil || complete || attempt == changesGapRetries {
+			return out, version, err
+		}
+		t := time.NewTimer(changesGapWait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return out, version, nil
+		case <-t.C:
+		}
+	}
+}
+
+// changesGapRetries and changesGapWait bound the re-reads of a change log
+// in which an entry is not visible yet.
+const (
+	changesGapRetries = 5
+	changesGapWait    = 2 * time.Millisecond
+)
+
+// changesSince reads the changes after since once; complete is false when
+// an entry up to the version read was not visible, in which case the
+// entries before the gap are returned with the version of the last one.
+func (s *Store) changesSince(ctx context.Context, since uint64, limit int) (out []c2c.Change, version uint64, complete bool, err error) {
 	recs, err := s.read(ctx, "changes since", changesSinceQuery, map[string]any{
 		"since": int64(since), "limit": int64(max(limit, 0)),
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	if len(recs) != 1 {
-		return nil, 0, c2c.Internal("changes since", errors.New("no row"))
+		return nil, 0, false, c2c.Internal("changes since", errors.New("no row"))
 	}
 	v := recs[0].Values
 	version, floor, upTo := uint64(v[0].(int64)), uint64(v[1].(int64)), uint64(v[2].(int64))
 	if since < floor || since > version {
-		return nil, 0, c2c.ErrChangesPruned
+		return nil, 0, false, c2c.ErrChangesPruned
 	}
 	raw, _ := v[3].([]any)
-	out := make([]c2c.Change, 0, len(raw))
+	out = make([]c2c.Change, 0, len(raw))
 	for _, r := range raw {
 		m, _ := r.(map[string]any)
 		ver, _ := m["version"].(int64)
+		if uint64(ver) != since+uint64(len(out))+1 {
+			// A gap: the entry after the last one kept is not visible yet.
+			break
+		}
 		themes, _ := m["themes"].(bool)
 		out = append(out, c2c.Change{
 			Version:     uint64(ver),
@@ -130,10 +167,9 @@ func (s *Store) ChangesSince(ctx context.Context, since uint64, limit int) ([]c2
 		})
 	}
 	if uint64(len(out)) != upTo-since {
-		// Entries went between reading the floor and the changes.
-		return nil, 0, c2c.ErrChangesPruned
+		return out, since + uint64(len(out)), false, nil
 	}
-	return out, version, nil
+	return out, version, true, nil
 }
 
 // idList returns the strings of a list value.

@@ -94,3 +94,42 @@ func TestDataMigrationResetsChangeLog(t *testing.T) {
 		t.Errorf("data version %d after migrating again, want %d", v, after)
 	}
 }
+
+// TestChangesSinceStopsAtAGap hides one change node, as a reader can
+// miss a committing transaction's node behind its committed meta node:
+// ChangesSince returns the changes before the gap with the version of the
+// last of them instead of reporting the log pruned (which made every
+// replica reload in full under concurrent writes), and once the node is
+// visible again the rest follow.
+func TestChangesSinceStopsAtAGap(t *testing.T) {
+	s := mustFresh(t)
+	ctx := t.Context()
+	for i := range 4 {
+		if _, err := s.CreateActor(ctx, c2c.Actor{ID: fmt.Sprintf("gap-%d", i), Kind: c2c.ActorCity, Name: "Gap", Country: "MZ"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since, hidden := head-4, head-1
+	if err := s.exec(ctx, "hide a change", `MATCH (c:C2CChange {version: $v}) REMOVE c:C2CChange SET c:C2CHiddenChange`, map[string]any{"v": int64(hidden)}); err != nil {
+		t.Fatal(err)
+	}
+	chs, v, err := s.ChangesSince(ctx, since, 0)
+	if err != nil {
+		t.Fatalf("ChangesSince(%d) with version %d hidden: %v, want the changes before it", since, hidden, err)
+	}
+	if v != hidden-1 || len(chs) != 2 || chs[0].Version != since+1 || chs[1].Version != since+2 {
+		t.Errorf("ChangesSince(%d) with version %d hidden = %d changes, version %d; want versions %d and %d, version %d",
+			since, hidden, len(chs), v, since+1, since+2, hidden-1)
+	}
+	if err := s.exec(ctx, "show the change", `MATCH (c:C2CHiddenChange {version: $v}) REMOVE c:C2CHiddenChange SET c:C2CChange`, map[string]any{"v": int64(hidden)}); err != nil {
+		t.Fatal(err)
+	}
+	chs, v, err = s.ChangesSince(ctx, hidden-1, 0)
+	if err != nil || v != head || len(chs) != 2 || chs[0].Version != hidden || chs[1].Version != head {
+		t.Errorf("ChangesSince(%d) once visible = %d changes, version %d, %v; want versions %d and %d, version %d", hidden-1, len(chs), v, err, hidden, head, head)
+	}
+}
