@@ -5,16 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/bench"
 	"github.com/c2c-project/c2c/internal/c2c"
+	"github.com/c2c-project/c2c/internal/memprobe"
 	"github.com/c2c-project/c2c/internal/store/neo4jstore"
 	"github.com/c2c-project/c2c/internal/store/sqlitestore"
 )
@@ -128,7 +127,7 @@ func measureLoads(t *testing.T, st c2c.Store, size bench.Size, memberships int) 
 			base := heap()
 			cpu0, t0 := cpuTime(), time.Now()
 			var lostX, lostM []string
-			p := peakHeapDuring(func() {
+			p := memprobe.Peak(func() {
 				var err error
 				s, lostX, lostM, err = l.load(t.Context(), st, 1)
 				if err != nil {
@@ -181,35 +180,6 @@ func durations(ds []time.Duration) string {
 		out[i] = d.Round(time.Millisecond).String()
 	}
 	return strings.Join(out, " ")
-}
-
-// peakHeapDuring runs fn and returns the peak of the heap's objects
-// (live and not yet collected), sampled every millisecond: with the
-// snapshot in it, what the load held beyond it is the difference.
-func peakHeapDuring(fn func()) uint64 {
-	var top atomic.Uint64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			if h := s[0].Value.Uint64(); h > top.Load() {
-				top.Store(h)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	<-sampled
-	return top.Load()
 }
 
 // pagedLoad is the full load Load replaced, kept to measure against:

@@ -5,49 +5,14 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/export"
+	"github.com/c2c-project/c2c/internal/memprobe"
 	"github.com/c2c-project/c2c/internal/server"
 	"github.com/c2c-project/c2c/internal/store/storetest"
 )
-
-// peakHeap runs fn and returns the peak growth of the heap's objects over
-// what was live before, sampled every millisecond.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	base := heapBytes(s)
-	var top atomic.Uint64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			if h := heapBytes(s); h > top.Load() {
-				top.Store(h)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	<-sampled
-	if p := top.Load(); p > base {
-		return p - base
-	}
-	return 0
-}
 
 // TestExportMemory compares the heap an export takes streamed through
 // /export with the heap of the whole-graph path it replaced (the store's
@@ -61,7 +26,7 @@ func TestExportMemory(t *testing.T) {
 	ts := mustServer(t, st, server.Config{})
 	defer debug.SetGCPercent(debug.SetGCPercent(5))
 	var bytesOut int64
-	streamed := peakHeap(func() {
+	streamed := memprobe.Growth(func() {
 		resp, err := http.Get(ts.URL + "/export?format=graphml")
 		if err != nil {
 			t.Fatal(err)
@@ -69,7 +34,7 @@ func TestExportMemory(t *testing.T) {
 		bytesOut, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	})
-	whole := peakHeap(func() {
+	whole := memprobe.Growth(func() {
 		g, err := st.Edges(t.Context(), c2c.ExchangeFilter{})
 		if err != nil {
 			t.Fatal(err)

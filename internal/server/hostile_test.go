@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/c2c-project/c2c/internal/demo"
+	"github.com/c2c-project/c2c/internal/memprobe"
 	"github.com/c2c-project/c2c/internal/server"
 )
 
@@ -170,12 +171,6 @@ func hostileRequests() []hostileRequest {
 	}
 }
 
-// heapBytes reads the bytes of live and not yet swept heap objects.
-func heapBytes(s []metrics.Sample) uint64 {
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // measure sends body and reports the time to the whole answer, the bytes
 // allocated meanwhile (everything the process allocated, the client's copy
 // of the body included, so an upper bound on what the request did), and the peak heap growth seen by a sampler.
@@ -185,7 +180,7 @@ func measure(t *testing.T, url, body string) (elapsed time.Duration, alloc, peak
 	metrics.Read(allocs)
 	allocBase := allocs[0].Value.Uint64()
 	var sendErr, readErr error
-	peak = peakHeap(func() {
+	peak = memprobe.Growth(func() {
 		start := time.Now()
 		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
