@@ -22,7 +22,7 @@ var inMemoryQueries = map[string]string{
 	"neighbourhood": `query($f: ExchangeFilter, $a: ID!) { neighbourhood(actor: $a, depth: 2, filter: $f, limit: 40) {
 		nodes { ` + actorFields + ` } edges { ` + exchangeFields + ` } depths { actor depth } truncated } }`,
 	"ego": `query($f: ExchangeFilter, $a: ID!) { neighbourhood(actor: $a, depth: 2, filter: $f, limit: 25) {
-		nodes { id name kind } edges { id kind start end directed themes { id } source { id name } target { id } classification(definition: G77) } depths { actor depth } truncated } }`,
+		nodes { id name kind } edges { id kind sourceId targetId start end directed themes { id } source { id name } target { id } classification(definition: G77) } depths { actor depth } truncated } }`,
 	"subgraph":       `query($f: ExchangeFilter) { subgraph(filter: $f, limit: 10000) { nodes { id name } edges { id title source { id } target { id } } } }`,
 	"shortest":       `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, filter: $f) { mode truncated paths { hops parallel nodes { id name } exchanges { id title } } } }`,
 	"allShortest":    `query($f: ExchangeFilter, $a: ID!, $b: ID!) { paths(from: $a, to: $b, mode: ALL_SHORTEST, filter: $f) { truncated paths { hops parallel nodes { id } exchanges { id title } } } }`,

@@ -55,7 +55,7 @@ fragment N on Actor {
 export const EDGE_FIELDS = `
 fragment E on Exchange {
   id title kind start end dateNote programme directed sourceUrl
-  source { id } target { id }
+  sourceId targetId
   themes { id }
 }`;
 

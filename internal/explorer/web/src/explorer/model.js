@@ -85,7 +85,7 @@ export class Data {
   }
 
   addExchange(x) {
-    if (!this.exchanges.has(x.id)) this.exchanges.set(x.id, { ...x, source: x.source.id, target: x.target.id });
+    if (!this.exchanges.has(x.id)) this.exchanges.set(x.id, { ...x, source: x.sourceId, target: x.targetId });
   }
 
   addSubgraph(g, centreDepthOffset = 0) {
