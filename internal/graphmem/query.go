@@ -30,15 +30,16 @@ func (s *Snapshot) Edges(f c2c.ExchangeFilter) (*c2c.Subgraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &c2c.Subgraph{Edges: make([]*c2c.Exchange, 0, m.GetCardinality())}
+	rows := make([]int32, 0, m.GetCardinality())
 	ends := roaring.New()
 	it := m.Iterator()
 	for it.HasNext() {
 		x := int32(it.Next())
-		g.Edges = append(g.Edges, s.skeletonExchange(x))
+		rows = append(rows, x)
 		ends.Add(uint32(s.exSrc[x]))
 		ends.Add(uint32(s.exTgt[x]))
 	}
+	g := &c2c.Subgraph{Edges: s.skeletonExchanges(rows)}
 	g.Nodes = make([]*c2c.Actor, 0, ends.GetCardinality())
 	ai := ends.Iterator()
 	for ai.HasNext() {
@@ -129,9 +130,7 @@ func (s *Snapshot) Neighbourhood(q c2c.NeighbourhoodQuery) (*c2c.Subgraph, error
 		}
 	}
 	slices.Sort(xs)
-	for _, x := range xs {
-		g.Edges = append(g.Edges, s.skeletonExchange(x))
-	}
+	g.Edges = s.skeletonExchanges(xs)
 	return g, nil
 }
 

@@ -177,6 +177,40 @@ func (s *Snapshot) skeletonExchange(x int32) *c2c.Exchange {
 	}
 }
 
+// skeletonExchanges returns skeletonExchange of each of rows, built in
+// three allocations (the records, their pointers, every theme list) rather
+// than two per record: an ego network or a whole-graph question returns
+// thousands.
+func (s *Snapshot) skeletonExchanges(rows []int32) []*c2c.Exchange {
+	recs := make([]c2c.Exchange, len(rows))
+	out := make([]*c2c.Exchange, len(rows))
+	nThemes := 0
+	for _, x := range rows {
+		nThemes += int(s.exThemeOff[x+1] - s.exThemeOff[x])
+	}
+	themes := make([]string, nThemes)
+	for i, x := range rows {
+		ts := s.exThemes[s.exThemeOff[x]:s.exThemeOff[x+1]]
+		var own []string
+		if len(ts) > 0 {
+			own = themes[:len(ts):len(ts)]
+			themes = themes[len(ts):]
+			for j, t := range ts {
+				own[j] = s.themes[t]
+			}
+		}
+		recs[i] = c2c.Exchange{
+			ID: s.exIDs[x], SourceID: s.actorIDs[s.exSrc[x]], TargetID: s.actorIDs[s.exTgt[x]],
+			Kind: c2c.ExchangeKinds[s.exKind[x]], Themes: own,
+			Start: unpackDate(s.exStart[x]), End: unpackDate(s.exEnd[x]),
+			Programme: s.strs[s.exProg[x]], Event: s.strs[s.exEvent[x]],
+			Directed: s.directed.Contains(uint32(x)),
+		}
+		out[i] = &recs[i]
+	}
+	return out
+}
+
 // finish builds the derived indexes from the columns.
 func (s *Snapshot) finish() {
 	n := len(s.exIDs)
