@@ -195,14 +195,9 @@ func (t httpTransport) execute(ctx context.Context, exec graphql.GraphExecutor, 
 	resp, method = dispatch(ctx, exec, oc, get)
 	version := sn.Version()
 	if mutation && !method {
-		// What this request wrote is in the graph before the client
-		// hears of it.
-		cctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
-		err := t.graph.CatchUp(cctx)
-		cancel()
-		if err != nil {
-			t.log.WarnContext(ctx, "the in-process graph could not catch up after a mutation", "err", err.Error())
-		}
+		// What this request wrote is already in the graph: the server's
+		// store is the graph's write-through store, which catches up
+		// once its transaction committed (graphmem.Store.Write).
 		version = t.graph.Version()
 	}
 	return t.versioned(resp, version), method
@@ -216,11 +211,6 @@ func (httpTransport) versioned(resp *graphql.Response, version uint64) *graphql.
 	resp.Extensions["version"] = version
 	return resp
 }
-
-// catchUpTimeout bounds the in-process graph's catch-up after a mutation.
-// It runs on a context of its own, so that a request cancelled after its
-// writes committed still leaves the graph current.
-const catchUpTimeout = 30 * time.Second
 
 // MinVersionHeader is the request header that makes a request wait until
 // the in-process graph has reached a data version; VersionHeader is the
