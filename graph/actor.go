@@ -118,7 +118,7 @@ func (r *Resolver) prefetchEdges(ctx context.Context, id string) {
 		}
 		switch f.Name {
 		case "partners":
-			l.partnersByActor(c2c.ExchangeFilter{}, n).prefetch(ctx, id, endsIn(oc, f.Selections, n, "partner"))
+			l.prefetchPartners(ctx, id, n, endsIn(oc, f.Selections, n, "partner"))
 		case "exchanges":
 			l.exchangesByActor(c2c.ExchangeFilter{}, n).prefetch(ctx, id, endsIn(oc, f.Selections, n, exchangeEndFields...))
 		}

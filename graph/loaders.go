@@ -122,6 +122,8 @@ type edgeLoader[V any] struct {
 	// far ends loaded with the batch: the most any caller returns.
 	ends atomic.Int64
 	l    *loaders
+	// endsOf gives the far ends of one edge.
+	endsOf func(V) []string
 }
 
 // load returns the edges of id; ends is how many of them (from the first)
@@ -139,6 +141,31 @@ func (e *edgeLoader[V]) prefetch(ctx context.Context, id string, ends int) {
 	e.LoadThunk(ctx, id)
 }
 
+// prefetchNow answers the edges of id at once when now can (they come
+// from memory), caches them, and asks for the far ends of the first ends
+// of them in the actor batch being collected, so that they are read with
+// whatever else that batch holds (the actor id was looked up by) instead
+// of in a batch of their own after this loader's. It reports whether it
+// could; the caller then prefetches the usual way.
+func (e *edgeLoader[V]) prefetchNow(ctx context.Context, id string, ends int, now func([]string) (map[string][]V, bool)) bool {
+	m, ok := now([]string{id})
+	if !ok {
+		return false
+	}
+	list := m[id]
+	e.Prime(id, list)
+	var endIDs []string
+	for _, v := range list[:min(ends, len(list))] {
+		endIDs = append(endIDs, e.endsOf(v)...)
+	}
+	if len(endIDs) > 0 {
+		endIDs = dedupe(endIDs)
+		e.l.group(endIDs)
+		e.l.actors.LoadAllThunk(ctx, endIDs)
+	}
+	return true
+}
+
 // raiseEnds makes sure the far ends of the first n edges are loaded.
 func (e *edgeLoader[V]) raiseEnds(n int) {
 	for {
@@ -150,7 +177,7 @@ func (e *edgeLoader[V]) raiseEnds(n int) {
 }
 
 func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map[string][]V, error), ends func(V) []string) *edgeLoader[V] {
-	e := &edgeLoader[V]{l: l}
+	e := &edgeLoader[V]{l: l, endsOf: ends}
 	e.Loader = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]V, []error) {
 		m, err := fetch(ctx, ids)
 		if err != nil {
@@ -299,6 +326,29 @@ func (l *loaders) partnersByActor(f c2c.ExchangeFilter, n int) *edgeLoader[*c2c.
 	}, partnerEnds)
 	l.partnersByFilter[k] = ld
 	return ld
+}
+
+// partnersInMemory is implemented by a store that ranks partners in
+// memory without a store round trip when it can (graphmem.Store).
+type partnersInMemory interface {
+	PartnersInMemory(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, bool)
+}
+
+// prefetchPartners starts loading the first n partners of id and, when
+// ends > 0, the actors at the far ends of the first ends of them: at once
+// and with the far ends in the actor batch being collected when the store
+// ranks partners in memory, else through the partners loader's batch.
+func (l *loaders) prefetchPartners(ctx context.Context, id string, n, ends int) {
+	ld := l.partnersByActor(c2c.ExchangeFilter{}, n)
+	if mem, ok := l.store.(partnersInMemory); ok {
+		now := func(ids []string) (map[string][]*c2c.Partner, bool) {
+			return mem.PartnersInMemory(ctx, ids, c2c.ExchangeFilter{}, n)
+		}
+		if ld.prefetchNow(ctx, id, ends, now) {
+			return
+		}
+	}
+	ld.prefetch(ctx, id, ends)
 }
 
 // themes returns the theme vocabulary by id, the same for the whole

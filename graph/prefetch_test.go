@@ -2,13 +2,18 @@ package graph_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/c2c-project/c2c/graph"
 	"github.com/c2c-project/c2c/internal/c2c"
 	"github.com/c2c-project/c2c/internal/demo"
+	"github.com/c2c-project/c2c/internal/graphmem"
+	"github.com/c2c-project/c2c/internal/store/storetest"
 )
 
 // waitingStore holds the first actor lookup until the partners of the
@@ -62,5 +67,50 @@ func TestActorPrefetchesPartners(t *testing.T) {
 	}
 	if !<-ws.waited {
 		t.Errorf("the actor lookup ran before the partners were asked for: no prefetch")
+	}
+}
+
+// Over the in-process graph an actor's partners are ranked in memory, so
+// the actors at their far ends are read in the same batch as the actor
+// itself: the common "actor with its partners" read is one round trip,
+// with the same answer as the store's.
+func TestActorWithPartnersInOneRoundTrip(t *testing.T) {
+	b := storetest.GenerateBatch(3, 80, 400)
+	s := mustStore(t, b)
+	g, err := graphmem.New(t.Context(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	viaStore := newResolverClient(t, &graph.Resolver{Store: s, BatchWait: testBatchWait, Log: quiet})
+	viaGraph := newResolverClient(t, &graph.Resolver{Store: graphmem.NewStore(s, g, 0), Graph: g, BatchWait: testBatchWait, Log: quiet})
+	q := `query($id: ID!) { actor(id: $id) { id name partners(first: 6) { partner { id name kind } exchanges first last } } }`
+	checked := 0
+	for _, a := range b.Actors[:12] {
+		vars := map[string]any{"id": a.ID}
+		var out struct {
+			Actor struct {
+				Partners []struct{ Partner struct{ Name string } }
+			}
+		}
+		res := mustQuery(t, viaGraph, q, &out, client.Var("id", a.ID))
+		if len(out.Actor.Partners) == 0 {
+			continue
+		}
+		checked++
+		if res.RoundTrips != 1 {
+			t.Errorf("%s with %d partners: %d round trips, want 1", a.ID, len(out.Actor.Partners), res.RoundTrips)
+		}
+		for _, p := range out.Actor.Partners {
+			if p.Partner.Name == "" {
+				t.Errorf("%s: a partner without its name", a.ID)
+			}
+		}
+		if got, want := post(t, viaGraph, q, vars), post(t, viaStore, q, vars); got != want {
+			t.Errorf("%s: over the graph\n%s\nfrom the store\n%s", a.ID, got, want)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no actor among the first twelve has partners: the test checked nothing")
 	}
 }

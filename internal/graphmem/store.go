@@ -177,6 +177,25 @@ func (s *Store) PartnersByActors(ctx context.Context, actorIDs []string, f c2c.E
 	return sn.PartnersByActors(actorIDs, f, limit)
 }
 
+// PartnersInMemory is PartnersByActors when the snapshot answers it,
+// which costs no store round trip; ok is false when it would need the
+// store (a filter the snapshot cannot evaluate, a snapshot too stale), and
+// PartnersByActors then gives the answer or the error.
+func (s *Store) PartnersInMemory(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Partner, bool) {
+	if !Supports(f) {
+		return nil, false
+	}
+	sn, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, false
+	}
+	m, err := sn.PartnersByActors(actorIDs, f, limit)
+	if err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
 // ExchangesByActors selects from the snapshot and reads the exchanges by
 // id in one call.
 func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Exchange, error) {
