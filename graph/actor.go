@@ -37,7 +37,11 @@ func (r *Resolver) actorExchanges(ctx context.Context, id string, filter *model.
 	}
 	l := r.loadersFor(ctx)
 	// The loader asks the store for n exchanges per actor.
-	xs, err := l.exchangesByActor(f, n).load(ctx, id, endsFor(ctx, n, exchangeEndFields...))
+	ld := l.exchangesByActor(f, n)
+	if selectedUnder(ctx, nil, "facilitators") {
+		ld.extra.Store(true)
+	}
+	xs, err := ld.load(ctx, id, endsFor(ctx, n, exchangeEndFields...))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +124,7 @@ func (r *Resolver) prefetchEdges(ctx context.Context, id string) {
 		case "partners":
 			l.prefetchPartners(ctx, id, n, endsIn(oc, f.Selections, n, "partner"))
 		case "exchanges":
-			l.exchangesByActor(c2c.ExchangeFilter{}, n).prefetch(ctx, id, endsIn(oc, f.Selections, n, exchangeEndFields...))
+			l.prefetchExchanges(ctx, id, n, endsIn(oc, f.Selections, n, exchangeEndFields...), selects(oc, f.Selections, "facilitators"))
 		}
 	}
 }

@@ -124,6 +124,12 @@ type edgeLoader[V any] struct {
 	l    *loaders
 	// endsOf gives the far ends of one edge.
 	endsOf func(V) []string
+	// prefetched holds the ids prefetch asked for.
+	prefetched sync.Map
+	// extraOf, when set, gives ends loaded only once a caller raised
+	// extra (an exchange's facilitators, when some selection names them).
+	extraOf func(V) []string
+	extra   atomic.Bool
 }
 
 // load returns the edges of id; ends is how many of them (from the first)
@@ -131,6 +137,11 @@ type edgeLoader[V any] struct {
 // ends, 0 if it does not reach them.
 func (e *edgeLoader[V]) load(ctx context.Context, id string, ends int) ([]V, error) {
 	e.raiseEnds(ends)
+	if _, ok := e.prefetched.Load(id); ok {
+		// Asked for already: its group (formed since, from its own
+		// ends) is not what this resolver is about to need.
+		return e.Loader.Load(ctx, id)
+	}
 	return loadGrouped(ctx, e.l, e.Loader, id)
 }
 
@@ -138,6 +149,7 @@ func (e *edgeLoader[V]) load(ctx context.Context, id string, ends int) ([]V, err
 // finds them cached.
 func (e *edgeLoader[V]) prefetch(ctx context.Context, id string, ends int) {
 	e.raiseEnds(ends)
+	e.prefetched.Store(id, true)
 	e.LoadThunk(ctx, id)
 }
 
@@ -154,6 +166,7 @@ func (e *edgeLoader[V]) prefetchNow(ctx context.Context, id string, ends int, no
 	}
 	list := m[id]
 	e.Prime(id, list)
+	e.prefetched.Store(id, true)
 	var endIDs []string
 	for _, v := range list[:min(ends, len(list))] {
 		endIDs = append(endIDs, e.endsOf(v)...)
@@ -186,10 +199,14 @@ func newEdgeLoader[V any](l *loaders, fetch func(context.Context, []string) (map
 		out := make([][]V, len(ids))
 		var endIDs []string
 		n := int(e.ends.Load())
+		extra := e.extraOf != nil && e.extra.Load()
 		for i, id := range ids {
 			out[i] = m[id]
 			for _, v := range m[id][:min(n, len(m[id]))] {
 				endIDs = append(endIDs, ends(v)...)
+				if extra {
+					endIDs = append(endIDs, e.extraOf(v)...)
+				}
 			}
 		}
 		if len(endIDs) > 0 {
@@ -214,6 +231,12 @@ func dedupe(ids []string) []string {
 	}
 	return out
 }
+
+// exchangeSides are an exchange's source and target.
+func exchangeSides(x *c2c.Exchange) []string { return []string{x.SourceID, x.TargetID} }
+
+// exchangeFacilitators are an exchange's facilitators.
+func exchangeFacilitators(x *c2c.Exchange) []string { return x.Facilitators }
 
 func exchangeEnds(x *c2c.Exchange) []string {
 	return append([]string{x.SourceID, x.TargetID}, x.Facilitators...)
@@ -306,8 +329,14 @@ func (l *loaders) exchangesByActor(f c2c.ExchangeFilter, n int) *edgeLoader[*c2c
 		return ld
 	}
 	ld := newEdgeLoader(l, func(ctx context.Context, ids []string) (map[string][]*c2c.Exchange, error) {
+		if mem, ok := l.store.(exchangesInMemory); ok {
+			// The records through the request's loader, which a
+			// prefetch may have asked for already.
+			return mem.ExchangesByActorsVia(ctx, ids, f, n, l.exchanges.LoadAll)
+		}
 		return l.store.ExchangesByActors(ctx, ids, f, n)
-	}, exchangeEnds)
+	}, exchangeSides)
+	ld.extraOf = exchangeFacilitators
 	l.exchangesByFilter[k] = ld
 	return ld
 }
@@ -346,6 +375,52 @@ func (l *loaders) prefetchPartners(ctx context.Context, id string, n, ends int) 
 		}
 		if ld.prefetchNow(ctx, id, ends, now) {
 			return
+		}
+	}
+	ld.prefetch(ctx, id, ends)
+}
+
+// exchangesInMemory is implemented by a store that selects an actor's
+// exchanges in memory and reads only their records (graphmem.Store).
+type exchangesInMemory interface {
+	AdjacentInMemory(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]c2c.Adjacency, bool)
+	ExchangesByActorsVia(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int, byIDs func(context.Context, []string) ([]*c2c.Exchange, error)) (map[string][]*c2c.Exchange, error)
+}
+
+// prefetchExchanges starts loading the first n exchanges of id and, when
+// ends > 0, the actors at the ends of the first ends of them (with their
+// facilitators when facilitators is set). When the
+// store selects them in memory, the records are asked for at once from
+// the request's exchange loader and the ends join the actor batch being
+// collected (beside the actor id was looked up by), so that records and
+// ends are read beside the actor instead of one batch after the other.
+func (l *loaders) prefetchExchanges(ctx context.Context, id string, n, ends int, facilitators bool) {
+	ld := l.exchangesByActor(c2c.ExchangeFilter{}, n)
+	if facilitators {
+		ld.extra.Store(true)
+	}
+	if mem, ok := l.store.(exchangesInMemory); ok {
+		if adj, ok := mem.AdjacentInMemory(ctx, []string{id}, c2c.ExchangeFilter{}); ok {
+			list := adj[id][:min(n, len(adj[id]))]
+			ids := make([]string, len(list))
+			var endIDs []string
+			for i, a := range list {
+				ids[i] = a.ExchangeID
+				if i < ends && a.OtherID != id {
+					// Not id itself: the actor's own lookup has it, and
+					// grouping it would make its exchanges resolver
+					// load the whole group's.
+					endIDs = append(endIDs, a.OtherID)
+				}
+			}
+			if len(ids) > 0 {
+				l.exchanges.LoadAllThunk(ctx, ids)
+			}
+			if len(endIDs) > 0 {
+				endIDs = dedupe(endIDs)
+				l.group(endIDs)
+				l.actors.LoadAllThunk(ctx, endIDs)
+			}
 		}
 	}
 	ld.prefetch(ctx, id, ends)

@@ -114,3 +114,62 @@ func TestActorWithPartnersInOneRoundTrip(t *testing.T) {
 		t.Fatal("no actor among the first twelve has partners: the test checked nothing")
 	}
 }
+
+// Over the in-process graph an actor's exchanges are selected in memory,
+// so their records are read beside the actor and their ends in the
+// actor's own batch: an actor with its exchanges and their ends is two
+// round trips (actors, exchanges), not three one after the other, with
+// the same answer as the store's.
+func TestActorWithExchangesAndEndsInTwoRoundTrips(t *testing.T) {
+	b := storetest.GenerateBatch(4, 80, 400)
+	s := mustStore(t, b)
+	g, err := graphmem.New(t.Context(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	viaStore := newResolverClient(t, &graph.Resolver{Store: s, BatchWait: testBatchWait, Log: quiet})
+	viaGraph := newResolverClient(t, &graph.Resolver{Store: graphmem.NewStore(s, g, 0), Graph: g, BatchWait: testBatchWait, Log: quiet})
+	q := `query($id: ID!) { actor(id: $id) { id name exchanges(first: 5) { id title start source { id name } target { id name kind } } } }`
+	checked := 0
+	for _, a := range b.Actors[:12] {
+		vars := map[string]any{"id": a.ID}
+		var out struct {
+			Actor struct {
+				Exchanges []struct{ Source, Target struct{ Name string } }
+			}
+		}
+		res := mustQuery(t, viaGraph, q, &out, client.Var("id", a.ID))
+		if len(out.Actor.Exchanges) == 0 {
+			continue
+		}
+		checked++
+		if res.RoundTrips != 2 {
+			t.Errorf("%s with %d exchanges: %d round trips, want 2", a.ID, len(out.Actor.Exchanges), res.RoundTrips)
+		}
+		for _, x := range out.Actor.Exchanges {
+			if x.Source.Name == "" || x.Target.Name == "" {
+				t.Errorf("%s: an exchange end without its name", a.ID)
+			}
+		}
+		if got, want := post(t, viaGraph, q, vars), post(t, viaStore, q, vars); got != want {
+			t.Errorf("%s: over the graph\n%s\nfrom the store\n%s", a.ID, got, want)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no actor among the first twelve has exchanges: the test checked nothing")
+	}
+	// With the facilitators selected too, and the ends not at all: the
+	// same answers as the store's.
+	for _, q := range []string{
+		`query($id: ID!) { actor(id: $id) { id exchanges(first: 8) { id source { id name } facilitators { id name } } } }`,
+		`query($id: ID!) { actor(id: $id) { id exchanges(first: 8) { id title } } }`,
+	} {
+		for _, a := range b.Actors[:12] {
+			vars := map[string]any{"id": a.ID}
+			if got, want := post(t, viaGraph, q, vars), post(t, viaStore, q, vars); got != want {
+				t.Errorf("%s: over the graph\n%s\nfrom the store\n%s", a.ID, got, want)
+			}
+		}
+	}
+}

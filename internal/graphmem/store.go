@@ -199,6 +199,13 @@ func (s *Store) PartnersInMemory(ctx context.Context, actorIDs []string, f c2c.E
 // ExchangesByActors selects from the snapshot and reads the exchanges by
 // id in one call.
 func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int) (map[string][]*c2c.Exchange, error) {
+	return s.ExchangesByActorsVia(ctx, actorIDs, f, limit, s.ExchangesByIDs)
+}
+
+// ExchangesByActorsVia is ExchangesByActors with the records read by
+// byIDs, which answers in the order of its ids with nil for an exchange
+// that is gone: a request's loader, which shares reads already under way.
+func (s *Store) ExchangesByActorsVia(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter, limit int, byIDs func(context.Context, []string) ([]*c2c.Exchange, error)) (map[string][]*c2c.Exchange, error) {
 	if !Supports(f) {
 		return s.Store.ExchangesByActors(ctx, actorIDs, f, limit)
 	}
@@ -219,7 +226,7 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 	if len(ids) == 0 {
 		return out, nil
 	}
-	xs, err := s.ExchangesByIDs(ctx, ids)
+	xs, err := byIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +244,23 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 		}
 	}
 	return out, nil
+}
+
+// AdjacentInMemory is Adjacent when the snapshot answers it, which costs
+// no store round trip; ok is false when it would need the store.
+func (s *Store) AdjacentInMemory(ctx context.Context, actorIDs []string, f c2c.ExchangeFilter) (map[string][]c2c.Adjacency, bool) {
+	if !Supports(f) {
+		return nil, false
+	}
+	sn, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, false
+	}
+	m, err := sn.Adjacent(actorIDs, f)
+	if err != nil {
+		return nil, false
+	}
+	return m, true
 }
 
 // Exchanges selects the page from the snapshot when it holds the order's
