@@ -140,7 +140,7 @@ func (e *edgeLoader[V]) load(ctx context.Context, id string, ends int) ([]V, err
 	if _, ok := e.prefetched.Load(id); ok {
 		// Asked for already: its group (formed since, from its own
 		// ends) is not what this resolver is about to need.
-		return e.Loader.Load(ctx, id)
+		return e.Load(ctx, id)
 	}
 	return loadGrouped(ctx, e.l, e.Loader, id)
 }
@@ -237,10 +237,6 @@ func exchangeSides(x *c2c.Exchange) []string { return []string{x.SourceID, x.Tar
 
 // exchangeFacilitators are an exchange's facilitators.
 func exchangeFacilitators(x *c2c.Exchange) []string { return x.Facilitators }
-
-func exchangeEnds(x *c2c.Exchange) []string {
-	return append([]string{x.SourceID, x.TargetID}, x.Facilitators...)
-}
 
 func partnerEnds(p *c2c.Partner) []string { return []string{p.PartnerID} }
 
@@ -455,16 +451,42 @@ func (l *loaders) primeExchanges(xs []*c2c.Exchange) {
 }
 
 // prefetchEnds starts loading the actors at the ends of xs without
-// waiting, when the selection of the current field reaches them under path.
+// waiting, when the selection of the current field reaches them under
+// path: sources and targets for any end field, facilitators when they
+// are selected.
 func (l *loaders) prefetchEnds(ctx context.Context, xs []*c2c.Exchange, path ...string) {
 	if len(xs) == 0 || !selectedUnder(ctx, path, exchangeEndFields...) {
 		return
 	}
+	facilitators := selectedUnder(ctx, path, "facilitators")
 	var ids []string
 	for _, x := range xs {
-		ids = append(ids, exchangeEnds(x)...)
+		ids = append(ids, x.SourceID, x.TargetID)
+		if facilitators {
+			ids = append(ids, x.Facilitators...)
+		}
 	}
 	l.actors.LoadAllThunk(ctx, dedupe(ids))
+}
+
+// pageWithEnds is implemented by a store that selects a page of exchanges
+// in memory and can name the page's ends before reading its records
+// (graphmem.Store).
+type pageWithEnds interface {
+	ExchangesWithEnds(ctx context.Context, q c2c.ExchangeQuery, ends func(actorIDs []string)) (*c2c.ExchangePage, error)
+}
+
+// exchangePage reads a page of exchanges; when the selection under path
+// reaches their ends and the store names them first, the actors at the
+// ends are read beside the records instead of after them.
+func (l *loaders) exchangePage(ctx context.Context, q c2c.ExchangeQuery, path ...string) (*c2c.ExchangePage, error) {
+	mem, ok := l.store.(pageWithEnds)
+	if !ok || !selectedUnder(ctx, path, exchangeEndFields...) {
+		return l.store.Exchanges(ctx, q)
+	}
+	return mem.ExchangesWithEnds(ctx, q, func(ids []string) {
+		l.actors.LoadAllThunk(ctx, dedupe(ids))
+	})
 }
 
 type loadersKey struct{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,4 +173,62 @@ func TestActorWithExchangesAndEndsInTwoRoundTrips(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Over the in-process graph a page of exchanges names its ends before its
+// records are read, so the actors at the ends are read beside the
+// records: a page with its sources and targets is two round trips at one
+// level, with the same answer as the store's.
+func TestExchangePageReadsEndsBesideRecords(t *testing.T) {
+	b := storetest.GenerateBatch(6, 80, 400)
+	s := mustStore(t, b)
+	g, err := graphmem.New(t.Context(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	viaStore := newResolverClient(t, &graph.Resolver{Store: s, BatchWait: testBatchWait, Log: quiet})
+	slow := &slowExchanges{Store: s}
+	viaGraph := newResolverClient(t, &graph.Resolver{Store: graphmem.NewStore(slow, g, 0), Graph: g, BatchWait: testBatchWait, Log: quiet})
+	page := `query($f: ExchangeFilter) { exchanges(filter: $f, first: 15, orderBy: START_DESC) { edges { node { id title source { id name } target { id name } } } } }`
+	for _, f := range []map[string]any{nil, {"from": "2010"}, {"kinds": []string{"WORKSHOP"}}} {
+		vars := map[string]any{"f": f}
+		before := slow.beside.Load()
+		res := mustQuery(t, viaGraph, page, nil, client.Var("f", f))
+		if res.RoundTrips != 2 {
+			t.Errorf("filter %v: %d round trips, want 2", f, res.RoundTrips)
+		}
+		if slow.beside.Load() == before {
+			t.Errorf("filter %v: the ends were not read while the records were", f)
+		}
+		if got, want := post(t, viaGraph, page, vars), post(t, viaStore, page, vars); got != want {
+			t.Errorf("filter %v: over the graph\n%s\nfrom the store\n%s", f, got, want)
+		}
+	}
+	fac := `{ exchanges(first: 40) { edges { node { id facilitators { id name } classification(definition: G77) } } } }`
+	if got, want := post(t, viaGraph, fac, nil), post(t, viaStore, fac, nil); got != want {
+		t.Errorf("with facilitators: over the graph\n%s\nfrom the store\n%s", got, want)
+	}
+}
+
+// slowExchanges makes reading exchange records take longer than a batch
+// window and counts the actor reads that ran while records were being
+// read: ends read beside the records, not after them.
+type slowExchanges struct {
+	c2c.Store
+	reading, beside atomic.Int32
+}
+
+func (s *slowExchanges) ExchangesByIDs(ctx context.Context, ids []string) ([]*c2c.Exchange, error) {
+	s.reading.Add(1)
+	defer s.reading.Add(-1)
+	time.Sleep(3 * testBatchWait)
+	return s.Store.ExchangesByIDs(ctx, ids)
+}
+
+func (s *slowExchanges) ActorsByIDs(ctx context.Context, ids []string) ([]*c2c.Actor, error) {
+	if s.reading.Load() > 0 {
+		s.beside.Add(1)
+	}
+	return s.Store.ActorsByIDs(ctx, ids)
 }

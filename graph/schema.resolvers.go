@@ -595,11 +595,11 @@ func (r *queryResolver) Exchanges(ctx context.Context, filter *model.ExchangeFil
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.Exchanges(ctx, c2c.ExchangeQuery{Filter: f, Order: order, First: n, After: cur, WantTotal: selected(ctx, "totalCount")})
+	l := r.loadersFor(ctx)
+	page, err := l.exchangePage(ctx, c2c.ExchangeQuery{Filter: f, Order: order, First: n, After: cur, WantTotal: selected(ctx, "totalCount")}, "edges", "node")
 	if err != nil {
 		return nil, err
 	}
-	l := r.loadersFor(ctx)
 	l.primeExchanges(page.Exchanges)
 	l.prefetchEnds(ctx, page.Exchanges, "edges", "node")
 	conn := &model.ExchangeConnection{

@@ -109,6 +109,18 @@ func (s *Snapshot) actor(id string) (int32, bool) {
 	return int32(i), ok
 }
 
+// ExchangeEnds returns the ids of the source and target of each of the
+// exchanges ids names that the snapshot holds, in that order.
+func (s *Snapshot) ExchangeEnds(ids []string) []string {
+	out := make([]string, 0, 2*len(ids))
+	for _, id := range ids {
+		if x, ok := slices.BinarySearch(s.exIDs, id); ok {
+			out = append(out, s.actorIDs[s.exSrc[x]], s.actorIDs[s.exTgt[x]])
+		}
+	}
+	return out
+}
+
 // HasActor reports whether the snapshot holds the actor.
 func (s *Snapshot) HasActor(id string) bool {
 	_, ok := s.actor(id)

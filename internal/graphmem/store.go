@@ -267,6 +267,14 @@ func (s *Store) AdjacentInMemory(ctx context.Context, actorIDs []string, f c2c.E
 // keys (start, id) and reads the exchanges by id in one call; title order
 // and title filters go to the store.
 func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.ExchangePage, error) {
+	return s.ExchangesWithEnds(ctx, q, nil)
+}
+
+// ExchangesWithEnds is Exchanges that, when the snapshot selects the page,
+// hands ends the ids of the page's sources and targets before it reads
+// the records, so that a caller can start reading those actors beside
+// them.
+func (s *Store) ExchangesWithEnds(ctx context.Context, q c2c.ExchangeQuery, ends func(actorIDs []string)) (*c2c.ExchangePage, error) {
 	if !Supports(q.Filter) {
 		return s.Store.Exchanges(ctx, q)
 	}
@@ -287,6 +295,9 @@ func (s *Store) Exchanges(ctx context.Context, q c2c.ExchangeQuery) (*c2c.Exchan
 	}
 	if len(ids) == 0 {
 		return page, nil
+	}
+	if ends != nil {
+		ends(sn.ExchangeEnds(ids))
 	}
 	xs, err := s.ExchangesByIDs(ctx, ids)
 	if err != nil {
