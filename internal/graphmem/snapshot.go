@@ -190,17 +190,33 @@ func (s *Snapshot) skeletonExchange(x int32) *c2c.Exchange {
 }
 
 // skeletonExchanges returns skeletonExchange of each of rows, built in
-// three allocations (the records, their pointers, every theme list) rather
-// than two per record: an ego network or a whole-graph question returns
-// thousands.
+// four allocations (the records, their pointers, their dates, every theme
+// list) rather than up to five per record: an ego network or a
+// whole-graph question returns thousands.
 func (s *Snapshot) skeletonExchanges(rows []int32) []*c2c.Exchange {
 	recs := make([]c2c.Exchange, len(rows))
 	out := make([]*c2c.Exchange, len(rows))
-	nThemes := 0
+	nThemes, nDates := 0, 0
 	for _, x := range rows {
 		nThemes += int(s.exThemeOff[x+1] - s.exThemeOff[x])
+		if s.exStart[x] != 0 {
+			nDates++
+		}
+		if s.exEnd[x] != 0 {
+			nDates++
+		}
 	}
 	themes := make([]string, nThemes)
+	dates := make([]c2c.PartialDate, nDates)
+	date := func(p int32) *c2c.PartialDate {
+		if p == 0 {
+			return nil
+		}
+		d := &dates[0]
+		*d = c2c.PartialDate{Year: int(p / 10000), Month: int(p / 100 % 100), Day: int(p % 100)}
+		dates = dates[1:]
+		return d
+	}
 	for i, x := range rows {
 		ts := s.exThemes[s.exThemeOff[x]:s.exThemeOff[x+1]]
 		var own []string
@@ -214,7 +230,7 @@ func (s *Snapshot) skeletonExchanges(rows []int32) []*c2c.Exchange {
 		recs[i] = c2c.Exchange{
 			ID: s.exIDs[x], SourceID: s.actorIDs[s.exSrc[x]], TargetID: s.actorIDs[s.exTgt[x]],
 			Kind: c2c.ExchangeKinds[s.exKind[x]], Themes: own,
-			Start: unpackDate(s.exStart[x]), End: unpackDate(s.exEnd[x]),
+			Start: date(s.exStart[x]), End: date(s.exEnd[x]),
 			Programme: s.strs[s.exProg[x]], Event: s.strs[s.exEvent[x]],
 			Directed: s.directed.Contains(uint32(x)),
 		}
