@@ -304,6 +304,21 @@ const (
   EXISTS { (:Actor {id: $target}) } AS hasTarget,
   [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
   [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes`
+	// createExchange checks what exchangeRefs checks and, when nothing is
+	// wrong, creates the exchange, in one statement: the checks' flags come
+	// back in exchangeRefs' order, from which CreateExchange derives its
+	// errors. Nothing is written when any check fails.
+	createExchange = `OPTIONAL MATCH (s:Actor {id: $source})
+OPTIONAL MATCH (t:Actor {id: $target})
+WITH s, t,
+  EXISTS { ()-[:EXCHANGE {id: $id}]->() } AS taken,
+  [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
+  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes
+FOREACH (_ IN CASE WHEN s IS NOT NULL AND t IS NOT NULL AND NOT taken
+    AND missingFacilitators = [] AND missingThemes = [] THEN [1] ELSE [] END |
+  CREATE (s)-[x:EXCHANGE]->(t)
+  SET x = $props)
+RETURN taken, s IS NOT NULL AS hasSource, t IS NOT NULL AS hasTarget, missingFacilitators, missingThemes`
 	// upsertExchanges replaces each exchange by id: a relationship cannot
 	// change its ends, so the old one is deleted and a new one created.
 	upsertExchanges = `UNWIND $rows AS r
@@ -319,17 +334,29 @@ RETURN count(x)`
 	deleteExchange = `MATCH ()-[x:EXCHANGE {id: $id}]->() DELETE x RETURN count(*)`
 )
 
+// exchangeRefsParams are the parameters of exchangeRefs and createExchange
+// for x.
+func exchangeRefsParams(x *c2c.Exchange) map[string]any {
+	return map[string]any{
+		"id": x.ID, "source": x.SourceID, "target": x.TargetID,
+		"facilitators": stringsOrEmpty(x.Facilitators), "themes": stringsOrEmpty(x.Themes),
+	}
+}
+
 // checkExchangeRefs returns KindInvalid naming every missing end,
 // facilitator or theme, and whether the id is taken.
 func checkExchangeRefs(ctx context.Context, tx neo4j.ManagedTransaction, x *c2c.Exchange) (taken bool, err error) {
-	recs, err := run(ctx, tx, exchangeRefs, map[string]any{
-		"id": x.ID, "source": x.SourceID, "target": x.TargetID,
-		"facilitators": stringsOrEmpty(x.Facilitators), "themes": stringsOrEmpty(x.Themes),
-	})
+	recs, err := run(ctx, tx, exchangeRefs, exchangeRefsParams(x))
 	if err != nil {
 		return false, err
 	}
-	v := recs[0].Values
+	return exchangeRefErrors(x, recs[0].Values)
+}
+
+// exchangeRefErrors turns the flags of exchangeRefs (taken, hasSource,
+// hasTarget, missingFacilitators, missingThemes) into KindInvalid naming
+// every missing end, facilitator or theme, and whether the id is taken.
+func exchangeRefErrors(x *c2c.Exchange, v []any) (taken bool, err error) {
 	var es c2c.Errors
 	if !v[1].(bool) {
 		es = append(es, c2c.Invalid("source", "no actor has id %q", x.SourceID))
@@ -375,7 +402,13 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		return nil, err
 	}
 	_, err := s.write(ctx, "create exchange", func(tx *wtx) (any, error) {
-		taken, err := checkExchangeRefs(ctx, tx, &x)
+		p := exchangeRefsParams(&x)
+		p["props"] = exchangeProps(&x)
+		recs, err := run(ctx, tx, createExchange, p)
+		if err != nil {
+			return nil, err
+		}
+		taken, err := exchangeRefErrors(&x, recs[0].Values)
 		if err != nil {
 			return nil, err
 		}
@@ -383,8 +416,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 			return nil, c2c.Conflict("exchange %q already exists", x.ID)
 		}
 		tx.changes.Exchanges(x.ID)
-		_, err = run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(&x)}})
-		return nil, err
+		return nil, nil
 	})
 	if err != nil {
 		return nil, err
