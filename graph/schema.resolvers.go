@@ -311,14 +311,9 @@ func (r *mutationResolver) DeleteExchange(ctx context.Context, id string) (*mode
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	x, err := r.loadersFor(ctx).exchanges.Load(ctx, id)
+	// The store returns the exchange it deleted: no read before the write.
+	x, err := r.Store.DeleteExchange(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if x == nil {
-		return nil, c2c.NotFound("exchange", id)
-	}
-	if err := r.Store.DeleteExchange(ctx, id); err != nil {
 		return nil, err
 	}
 	r.dataChanged()

@@ -330,8 +330,13 @@ MATCH (t:Actor {id: r.target}) USING INDEX SEEK t:Actor(id)
 CREATE (s)-[x:EXCHANGE]->(t)
 SET x = r.props
 RETURN count(x)`
-	readExchange   = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) RETURN ` + exchangeMap + ` AS x`
-	deleteExchange = `MATCH ()-[x:EXCHANGE {id: $id}]->() DELETE x RETURN count(*)`
+	readExchange = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) RETURN ` + exchangeMap + ` AS x`
+	// deleteExchange deletes the exchange and returns it as it was: no
+	// row when there is none.
+	deleteExchange = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) USING INDEX SEEK x:EXCHANGE(id)
+WITH x, ` + exchangeMap + ` AS m
+DELETE x
+RETURN m`
 )
 
 // exchangeRefsParams are the parameters of exchangeRefs and createExchange
@@ -457,18 +462,22 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 	return out.(*c2c.Exchange), nil
 }
 
-// DeleteExchange removes the exchange; KindNotFound if there is none.
-func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
+// DeleteExchange removes the exchange and returns it as it was, in one
+// statement; KindNotFound if there is none.
+func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, error) {
+	out, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
 		recs, err := run(ctx, tx, deleteExchange, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		}
-		if recs[0].Values[0].(int64) == 0 {
+		if len(recs) == 0 {
 			return nil, c2c.NotFound("exchange", id)
 		}
 		tx.changes.Exchanges(id)
-		return nil, nil
+		return decodeExchange(recs[0].Values[0]), nil
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return out.(*c2c.Exchange), nil
 }

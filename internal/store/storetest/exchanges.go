@@ -139,11 +139,20 @@ func testExchangeCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		m := mustLoadByCreate(t, s, handBatch())
 		ctx := t.Context()
 		for _, id := range []string{"durban-sao-paulo-isu", "jhb-salga-dhs"} {
-			mustNoError(t, "delete exchange "+id, s.DeleteExchange(ctx, id))
+			xs, err := s.ExchangesByIDs(ctx, []string{id})
+			mustNoError(t, "read exchange "+id, err)
+			before := xs[0]
+			got, err := s.DeleteExchange(ctx, id)
+			mustNoError(t, "delete exchange "+id, err)
+			if diff := cmp.Diff(before, got, cmpOpts...); diff != "" {
+				t.Errorf("DeleteExchange(%s) returned another exchange than it deleted (-before +returned):\n%s", id, diff)
+			}
 			delete(m.exchanges, id)
-			wantError(t, "DeleteExchange twice", s.DeleteExchange(ctx, id), c2c.KindNotFound, "")
+			_, err = s.DeleteExchange(ctx, id)
+			wantError(t, "DeleteExchange twice", err, c2c.KindNotFound, "")
 		}
-		wantError(t, "DeleteExchange of a missing exchange", s.DeleteExchange(ctx, "no-such-exchange"), c2c.KindNotFound, "")
+		_, err := s.DeleteExchange(ctx, "no-such-exchange")
+		wantError(t, "DeleteExchange of a missing exchange", err, c2c.KindNotFound, "")
 		checkState(t, s, m)
 		// The ends are unchanged and can now be deleted when they have no
 		// other edge.
