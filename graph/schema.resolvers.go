@@ -261,11 +261,14 @@ func (r *mutationResolver) CreateExchange(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkThemes(ctx, "input.themes", input.Themes); err != nil {
-		return nil, err
-	}
+	// The store checks the themes in its write, so the vocabulary is read
+	// only when the write is refused: then a theme outside it is the error,
+	// named as the schema names the field, as if checked first.
 	created, err := r.Store.CreateExchange(ctx, x)
 	if err != nil {
+		if terr := r.checkThemes(ctx, "input.themes", input.Themes); terr != nil && c2c.KindOf(terr) == c2c.KindInvalid {
+			return nil, terr
+		}
 		return nil, err
 	}
 	r.dataChanged()
