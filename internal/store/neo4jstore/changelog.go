@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -21,19 +22,38 @@ const (
 	// the floor. The first SET takes the node's write lock before the
 	// version is read, so concurrent writers serialise there and get
 	// consecutive versions; the lock is held until commit, and taken last
-	// in every transaction, so it is held briefly.
-	appendChangeQuery = `MERGE (m:C2CMeta {id: 1})
+	// in every transaction (at commit, or with the transaction's last
+	// write, see withChangeLog), so it is held briefly. Its parameters are
+	// those of changeLogParams.
+	appendChangeBody = `MERGE (m:C2CMeta {id: 1})
   ON CREATE SET m.version = 0, m.floor = 0
 SET m.lock = true
 SET m.version = m.version + 1
 SET m.floor = CASE
-  WHEN $reset THEN m.version
-  WHEN m.floor > m.version - $keep THEN m.floor
-  ELSE m.version - $keep END
+  WHEN $clReset THEN m.version
+  WHEN m.floor > m.version - $clKeep THEN m.floor
+  ELSE m.version - $clKeep END
 REMOVE m.lock
-FOREACH (_ IN CASE WHEN $reset THEN [] ELSE [1] END |
-  CREATE (:C2CChange {version: m.version, actors: $actors, exchanges: $exchanges,
-                      memberships: $memberships, themes: $themes}))
+FOREACH (_ IN CASE WHEN $clReset THEN [] ELSE [1] END |
+  CREATE (:C2CChange {version: m.version, actors: $clActors, exchanges: $clExchanges,
+                      memberships: $clMemberships, themes: $clThemes}))
+WITH m
+CALL (m) {
+  MATCH (old:C2CChange) WHERE old.version <= m.floor
+  DELETE old
+}`
+	appendChangeQuery = appendChangeBody + `
+RETURN m.version`
+	// amendChangeQuery rewrites the change a statement of this
+	// transaction appended (the meta node's version, its lock held since)
+	// after the transaction touched more: the change lists everything, or,
+	// for a change that lists no ids, goes and the floor moves to it.
+	amendChangeQuery = `MATCH (m:C2CMeta {id: 1})
+SET m.floor = CASE WHEN $clReset THEN m.version ELSE m.floor END
+FOREACH (_ IN CASE WHEN $clReset THEN [] ELSE [1] END |
+  MERGE (c:C2CChange {version: m.version})
+  SET c.actors = $clActors, c.exchanges = $clExchanges,
+      c.memberships = $clMemberships, c.themes = $clThemes)
 WITH m
 CALL (m) {
   MATCH (old:C2CChange) WHERE old.version <= m.floor
@@ -57,11 +77,28 @@ RETURN version, floor, upTo, changes`
 )
 
 // appendChange bumps the data version and appends what tx touched, inside
-// tx; a transaction that touched nothing leaves both alone.
+// tx; a transaction that touched nothing leaves both alone. When a
+// statement of tx appended the change already (withChangeLog), nothing is
+// sent unless tx touched more since, in which case that change is amended
+// to list it: one data version and one change per transaction either way.
 func (s *Store) appendChange(ctx context.Context, tx *wtx) error {
 	if tx.changes.Empty() {
 		return nil
 	}
+	q := appendChangeQuery
+	if tx.logged != nil {
+		if tx.logged.covers(tx) {
+			return nil
+		}
+		q = amendChangeQuery
+	}
+	_, err := run(ctx, tx, q, s.changeLogParams(tx))
+	return err
+}
+
+// changeLogParams are the parameters of appendChangeBody and the amend for
+// what tx touched so far.
+func (s *Store) changeLogParams(tx *wtx) map[string]any {
 	ch := tx.changes.Change(0)
 	list := func(ids []string) []any {
 		out := make([]any, len(ids))
@@ -70,15 +107,49 @@ func (s *Store) appendChange(ctx context.Context, tx *wtx) error {
 		}
 		return out
 	}
-	_, err := run(ctx, tx, appendChangeQuery, map[string]any{
-		"reset":       tx.changes.IsReset(),
-		"keep":        int64(s.cfg.ChangeLogSize),
-		"actors":      list(ch.Actors),
-		"exchanges":   list(ch.Exchanges),
-		"memberships": list(ch.Memberships),
-		"themes":      ch.Themes,
-	})
-	return err
+	return map[string]any{
+		"clReset":       tx.changes.IsReset(),
+		"clKeep":        int64(s.cfg.ChangeLogSize),
+		"clActors":      list(ch.Actors),
+		"clExchanges":   list(ch.Exchanges),
+		"clMemberships": list(ch.Memberships),
+		"clThemes":      ch.Themes,
+	}
+}
+
+// loggedChange is what a statement of a transaction appended to the change
+// log (see withChangeLog).
+type loggedChange struct {
+	change c2c.Change
+	reset  bool
+}
+
+// covers reports whether the change logged lists everything tx touched.
+func (l *loggedChange) covers(tx *wtx) bool {
+	ch := tx.changes.Change(0)
+	return l.reset == tx.changes.IsReset() && l.change.Themes == ch.Themes &&
+		slices.Equal(l.change.Actors, ch.Actors) && slices.Equal(l.change.Exchanges, ch.Exchanges) &&
+		slices.Equal(l.change.Memberships, ch.Memberships)
+}
+
+// withChangeLog returns query, a write statement that touches nothing
+// beyond what tx.changes holds already, and its parameters params, with
+// the change log appended in the same statement when the statement is
+// likely the last write of tx (tx.last) and no statement appended it yet:
+// the round trip appendChange would make at commit is saved. The change
+// log runs first, as a unit subquery, so the statement's own rows and
+// names are untouched. Whatever tx writes after, appendChange keeps the
+// log right at commit.
+func (s *Store) withChangeLog(tx *wtx, query string, params map[string]any) string {
+	if !tx.last || tx.logged != nil || tx.changes.Empty() {
+		return query
+	}
+	tx.last = false
+	for k, v := range s.changeLogParams(tx) {
+		params[k] = v
+	}
+	tx.logged = &loggedChange{change: tx.changes.Change(0), reset: tx.changes.IsReset()}
+	return "CALL () {\n" + appendChangeBody + "\n}\n" + query
 }
 
 // DataVersion returns the store's data version: one read of one node by

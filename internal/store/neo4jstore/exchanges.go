@@ -407,9 +407,12 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		return nil, err
 	}
 	_, err := s.write(ctx, "create exchange", func(tx *wtx) (any, error) {
+		// Recorded before the statement, which may carry the change log; a
+		// refused create rolls the transaction back.
+		tx.changes.Exchanges(x.ID)
 		p := exchangeRefsParams(&x)
 		p["props"] = exchangeProps(&x)
-		recs, err := run(ctx, tx, createExchange, p)
+		recs, err := run(ctx, tx, s.withChangeLog(tx, createExchange, p), p)
 		if err != nil {
 			return nil, err
 		}
@@ -420,7 +423,6 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		if taken {
 			return nil, c2c.Conflict("exchange %q already exists", x.ID)
 		}
-		tx.changes.Exchanges(x.ID)
 		return nil, nil
 	})
 	if err != nil {
@@ -466,14 +468,17 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 // statement; KindNotFound if there is none.
 func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, error) {
 	out, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
-		recs, err := run(ctx, tx, deleteExchange, map[string]any{"id": id})
+		// Recorded before the statement, which may carry the change log; a
+		// refused delete rolls the transaction back.
+		tx.changes.Exchanges(id)
+		p := map[string]any{"id": id}
+		recs, err := run(ctx, tx, s.withChangeLog(tx, deleteExchange, p), p)
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
 			return nil, c2c.NotFound("exchange", id)
 		}
-		tx.changes.Exchanges(id)
 		return decodeExchange(recs[0].Values[0]), nil
 	})
 	if err != nil {
