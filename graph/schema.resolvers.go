@@ -374,14 +374,10 @@ func (r *mutationResolver) DeleteMembership(ctx context.Context, id string) (*mo
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	m, err := r.loadersFor(ctx).memberships.Load(ctx, id)
+	// The store returns the membership it deleted: no read before the
+	// write.
+	m, err := r.Store.DeleteMembership(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, c2c.NotFound("membership", id)
-	}
-	if err := r.Store.DeleteMembership(ctx, id); err != nil {
 		return nil, err
 	}
 	r.dataChanged()

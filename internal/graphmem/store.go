@@ -342,9 +342,9 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 }
 
 // DeleteMembership writes through and catches up.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	_, err := after(s, ctx, struct{}{}, s.Store.DeleteMembership(ctx, id))
-	return err
+func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membership, error) {
+	v, err := s.Store.DeleteMembership(ctx, id)
+	return after(s, ctx, v, err)
 }
 
 // UpsertTheme writes through and catches up.

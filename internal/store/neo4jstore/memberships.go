@@ -95,8 +95,13 @@ FOREACH (_ IN CASE WHEN ma IS NOT NULL AND mo:Organisation AND NOT taken THEN [1
   CREATE (ma)-[m:MEMBER_OF]->(mo)
   SET m = $props)
 RETURN taken, ma IS NOT NULL AS hasActor, mo.kind AS orgKind`
-	readMembership   = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) RETURN ` + membershipMap + ` AS m`
-	deleteMembership = `MATCH ()-[m:MEMBER_OF {id: $id}]->() DELETE m RETURN count(*)`
+	readMembership = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) RETURN ` + membershipMap + ` AS m`
+	// deleteMembership deletes the membership and returns it as it was:
+	// no row when there is none.
+	deleteMembership = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) USING INDEX SEEK m:MEMBER_OF(id)
+WITH m, ` + membershipMap + ` AS out
+DELETE m
+RETURN out`
 )
 
 // membershipRefErrors turns the flags of createMembership (taken,
@@ -179,9 +184,10 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 	return out.(*c2c.Membership), nil
 }
 
-// DeleteMembership removes the membership; KindNotFound if there is none.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete membership", func(tx *wtx) (any, error) {
+// DeleteMembership removes the membership and returns it as it was, in
+// one statement; KindNotFound if there is none.
+func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membership, error) {
+	out, err := s.write(ctx, "delete membership", func(tx *wtx) (any, error) {
 		// Recorded before the statement, which may carry the change log; a
 		// refused delete rolls the transaction back.
 		tx.changes.Memberships(id)
@@ -190,10 +196,13 @@ func (s *Store) DeleteMembership(ctx context.Context, id string) error {
 		if err != nil {
 			return nil, err
 		}
-		if recs[0].Values[0].(int64) == 0 {
+		if len(recs) == 0 {
 			return nil, c2c.NotFound("membership", id)
 		}
-		return nil, nil
+		return decodeMembership(recs[0].Values[0]), nil
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return out.(*c2c.Membership), nil
 }

@@ -190,9 +190,11 @@ func testChangePerWrite(t *testing.T, s c2c.Store) {
 	wantError(t, "upsert a theme without a label", err, c2c.KindInvalid, "label")
 	w.none("upsert a theme without a label")
 
-	mustNoError(t, "delete membership", s.DeleteMembership(ctx, m.ID))
+	_, err = s.DeleteMembership(ctx, m.ID)
+	mustNoError(t, "delete membership", err)
 	w.change("delete membership", c2c.Change{Memberships: []string{m.ID}})
-	wantError(t, "delete a missing membership", s.DeleteMembership(ctx, m.ID), c2c.KindNotFound, "")
+	_, err = s.DeleteMembership(ctx, m.ID)
+	wantError(t, "delete a missing membership", err, c2c.KindNotFound, "")
 	w.none("delete a missing membership")
 	_, err = s.DeleteExchange(ctx, x.ID)
 	mustNoError(t, "delete exchange", err)

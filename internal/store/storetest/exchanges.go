@@ -240,9 +240,16 @@ func testMembershipCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		wantError(t, "UpdateMembership until before since", err, c2c.KindInvalid, "until")
 		checkState(t, s, m)
 
-		mustNoError(t, "delete membership", s.DeleteMembership(ctx, "m-sao-paulo-uclg"))
+		ms, err := s.MembershipsByIDs(ctx, []string{"m-sao-paulo-uclg"})
+		mustNoError(t, "read membership", err)
+		got, err := s.DeleteMembership(ctx, "m-sao-paulo-uclg")
+		mustNoError(t, "delete membership", err)
+		if diff := cmp.Diff(ms[0], got, cmpOpts...); diff != "" {
+			t.Errorf("DeleteMembership returned another membership than it deleted (-before +returned):\n%s", diff)
+		}
 		delete(m.memberships, "m-sao-paulo-uclg")
-		wantError(t, "DeleteMembership twice", s.DeleteMembership(ctx, "m-sao-paulo-uclg"), c2c.KindNotFound, "")
+		_, err = s.DeleteMembership(ctx, "m-sao-paulo-uclg")
+		wantError(t, "DeleteMembership twice", err, c2c.KindNotFound, "")
 		checkState(t, s, m)
 	})
 }
