@@ -149,6 +149,12 @@ func (s *Store) withChangeLog(tx *wtx, query string, params map[string]any) stri
 		params[k] = v
 	}
 	tx.logged = &loggedChange{change: tx.changes.Change(0), reset: tx.changes.IsReset()}
+	return changeLogFirst(query)
+}
+
+// changeLogFirst is query with the change log appended ahead of it, in a
+// unit subquery (parameters of changeLogParams).
+func changeLogFirst(query string) string {
 	return "CALL () {\n" + appendChangeBody + "\n}\n" + query
 }
 

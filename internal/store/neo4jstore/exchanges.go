@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -297,17 +295,12 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 
 // Exchange writes.
 const (
-	// exchangeRefs reports whether the id is taken and which of the ids the
-	// exchange names are missing.
-	exchangeRefs = `RETURN EXISTS { ()-[:EXCHANGE {id: $id}]->() } AS taken,
-  EXISTS { (:Actor {id: $source}) } AS hasSource,
-  EXISTS { (:Actor {id: $target}) } AS hasTarget,
-  [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
-  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes`
-	// createExchange checks what exchangeRefs checks and, when nothing is
-	// wrong, creates the exchange, in one statement: the checks' flags come
-	// back in exchangeRefs' order, from which CreateExchange derives its
-	// errors. Nothing is written when any check fails.
+	// createExchange checks whether the id is taken and which of the ids
+	// the exchange names (ends, facilitators, themes) are missing and, when
+	// nothing is wrong, creates the exchange, in one statement: the checks'
+	// flags come back in exchangeRefErrors' order, from which
+	// CreateExchange derives its errors. Nothing is written when any check
+	// fails.
 	createExchange = `OPTIONAL MATCH (s:Actor {id: $source})
 OPTIONAL MATCH (t:Actor {id: $target})
 WITH s, t,
@@ -319,6 +312,24 @@ FOREACH (_ IN CASE WHEN s IS NOT NULL AND t IS NOT NULL AND NOT taken
   CREATE (s)-[x:EXCHANGE]->(t)
   SET x = $props)
 RETURN taken, s IS NOT NULL AS hasSource, t IS NOT NULL AS hasTarget, missingFacilitators, missingThemes`
+	// updateExchange checks the ends, facilitators and themes as
+	// createExchange does and, when nothing is wrong, replaces the
+	// exchange (a relationship cannot change its ends: the old one is
+	// deleted and a new one created), in one statement that returns the
+	// flags in exchangeRefErrors' order, taken saying the old one is
+	// there. Nothing is written when a check fails.
+	updateExchange = `OPTIONAL MATCH ()-[old:EXCHANGE {id: $id}]->()
+OPTIONAL MATCH (s:Actor {id: $source})
+OPTIONAL MATCH (t:Actor {id: $target})
+WITH old, s, t,
+  [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
+  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes
+FOREACH (_ IN CASE WHEN s IS NOT NULL AND t IS NOT NULL
+    AND missingFacilitators = [] AND missingThemes = [] THEN [1] ELSE [] END |
+  DELETE old
+  CREATE (s)-[x:EXCHANGE]->(t)
+  SET x = $props)
+RETURN old IS NOT NULL AS taken, s IS NOT NULL AS hasSource, t IS NOT NULL AS hasTarget, missingFacilitators, missingThemes`
 	// upsertExchanges replaces each exchange by id: a relationship cannot
 	// change its ends, so the old one is deleted and a new one created.
 	upsertExchanges = `UNWIND $rows AS r
@@ -339,8 +350,8 @@ DELETE x
 RETURN m`
 )
 
-// exchangeRefsParams are the parameters of exchangeRefs and createExchange
-// for x.
+// exchangeRefsParams are the parameters of createExchange and
+// updateExchange for x, but its properties.
 func exchangeRefsParams(x *c2c.Exchange) map[string]any {
 	return map[string]any{
 		"id": x.ID, "source": x.SourceID, "target": x.TargetID,
@@ -348,18 +359,8 @@ func exchangeRefsParams(x *c2c.Exchange) map[string]any {
 	}
 }
 
-// checkExchangeRefs returns KindInvalid naming every missing end,
-// facilitator or theme, and whether the id is taken.
-func checkExchangeRefs(ctx context.Context, tx neo4j.ManagedTransaction, x *c2c.Exchange) (taken bool, err error) {
-	recs, err := run(ctx, tx, exchangeRefs, exchangeRefsParams(x))
-	if err != nil {
-		return false, err
-	}
-	return exchangeRefErrors(x, recs[0].Values)
-}
-
-// exchangeRefErrors turns the flags of exchangeRefs (taken, hasSource,
-// hasTarget, missingFacilitators, missingThemes) into KindInvalid naming
+// exchangeRefErrors turns the flags of createExchange and updateExchange
+// (taken, hasSource, hasTarget, missingFacilitators, missingThemes) into KindInvalid naming
 // every missing end, facilitator or theme, and whether the id is taken.
 func exchangeRefErrors(x *c2c.Exchange, v []any) (taken bool, err error) {
 	var es c2c.Errors
@@ -449,11 +450,16 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		if err := x.Validate(""); err != nil {
 			return nil, err
 		}
-		if _, err := checkExchangeRefs(ctx, tx, x); err != nil {
+		// Recorded before the statement, which may carry the change log; a
+		// refused update rolls the transaction back.
+		tx.changes.Exchanges(x.ID)
+		q := exchangeRefsParams(x)
+		q["props"] = exchangeProps(x)
+		recs, err = run(ctx, tx, s.withChangeLog(tx, updateExchange, q), q)
+		if err != nil {
 			return nil, err
 		}
-		tx.changes.Exchanges(x.ID)
-		if _, err := run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(x)}}); err != nil {
+		if _, err := exchangeRefErrors(x, recs[0].Values); err != nil {
 			return nil, err
 		}
 		return x, nil

@@ -180,6 +180,20 @@ func TestMutationBatchRoundTrips(t *testing.T) {
 	if got, err := s.DataVersion(ctx); err != nil || got != v+1 {
 		t.Errorf("data version %d (%v) after one request from %d, want %d", got, err, v, v+1)
 	}
+	// On its own, each field is one statement (the driver's BEGIN and
+	// COMMIT of a single write are not counted): it checks, writes and
+	// carries the change log.
+	for _, q := range []string{
+		`mutation { createExchange(input: {id: "rt-one", source: "rt-a", target: "rt-b", title: "One", kind: MEETING, themes: ["housing"]}) { id } }`,
+		`mutation { deleteExchange(id: "rt-one") { exchange { id title } } }`,
+	} {
+		if err := c.Post(q, &out); err != nil {
+			t.Fatal(err)
+		}
+		if n := trips.Load(); n != 1 {
+			t.Errorf("%s cost %d round trips, want 1", q, n)
+		}
+	}
 	xs, err := s.ExchangesByIDs(ctx, []string{"rt-0", "rt-1", "rt-2"})
 	if err != nil {
 		t.Fatal(err)
