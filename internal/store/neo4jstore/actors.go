@@ -229,7 +229,7 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 		// refused create rolls the transaction back.
 		tx.changes.Actors(a.ID)
 		p := map[string]any{"id": a.ID, "regionId": nilIfEmpty(a.RegionID), "rows": []any{actorRow(&a)}}
-		recs, err := run(ctx, tx, s.withChangeLog(tx, createActor, p), p)
+		recs, err := s.runLogged(ctx, tx, createActor, p)
 		if err != nil {
 			return nil, err
 		}

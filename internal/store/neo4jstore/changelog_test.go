@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/c2c-project/c2c/internal/c2c"
@@ -135,7 +136,7 @@ func TestChangesSinceStopsAtAGap(t *testing.T) {
 }
 
 // TestChangeLogWithLastWrite checks the change log a statement carries
-// (withChangeLog): a transaction still bumps the version once and logs one
+// (runLogged): a transaction still bumps the version once and logs one
 // change listing everything it touched, whether the statement marked last
 // really was (one round trip less), more writes followed it (the change is
 // amended at commit), the transaction was refused after it, or a change
@@ -263,5 +264,26 @@ func TestChangeLogWithLastWrite(t *testing.T) {
 	}
 	if chs, _, err := s.ChangesSince(ctx, v+1, 0); err != nil || len(chs) != 0 {
 		t.Errorf("reset: changes since %d = %v, %v; want none", v+1, chs, err)
+	}
+}
+
+// TestChangeLogComesLast checks that a statement carrying the change log
+// takes the meta node's lock after its own writes (so a transaction
+// holding it waits for no other lock), ahead of its RETURN.
+func TestChangeLogComesLast(t *testing.T) {
+	for name, q := range map[string]string{
+		"createExchange": createExchange, "updateExchange": updateExchange, "deleteExchange": deleteExchange,
+		"createMembership": createMembership, "deleteMembership": deleteMembership,
+		"createActor": createActor, "upsertThemes": upsertThemes,
+	} {
+		clauses := q
+		if i := strings.LastIndex(q, "\nRETURN "); i >= 0 {
+			clauses = q[:i]
+		}
+		got := changeLogLast(q)
+		meta := strings.Index(got, "MERGE (meta:C2CMeta")
+		if !strings.HasPrefix(got, clauses) || meta < len(clauses) || strings.LastIndex(got, "\nRETURN ") < meta {
+			t.Errorf("%s: the change log is not after its clauses and before its RETURN:\n%s", name, got)
+		}
 	}
 }

@@ -413,7 +413,7 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		tx.changes.Exchanges(x.ID)
 		p := exchangeRefsParams(&x)
 		p["props"] = exchangeProps(&x)
-		recs, err := run(ctx, tx, s.withChangeLog(tx, createExchange, p), p)
+		recs, err := s.runLogged(ctx, tx, createExchange, p)
 		if err != nil {
 			return nil, err
 		}
@@ -455,7 +455,7 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		tx.changes.Exchanges(x.ID)
 		q := exchangeRefsParams(x)
 		q["props"] = exchangeProps(x)
-		recs, err = run(ctx, tx, s.withChangeLog(tx, updateExchange, q), q)
+		recs, err = s.runLogged(ctx, tx, updateExchange, q)
 		if err != nil {
 			return nil, err
 		}
@@ -478,7 +478,7 @@ func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, e
 		// refused delete rolls the transaction back.
 		tx.changes.Exchanges(id)
 		p := map[string]any{"id": id}
-		recs, err := run(ctx, tx, s.withChangeLog(tx, deleteExchange, p), p)
+		recs, err := s.runLogged(ctx, tx, deleteExchange, p)
 		if err != nil {
 			return nil, err
 		}

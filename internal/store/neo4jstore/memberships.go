@@ -135,7 +135,7 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 		// refused create rolls the transaction back.
 		tx.changes.Memberships(m.ID)
 		p := map[string]any{"id": m.ID, "actor": m.ActorID, "org": m.OrganisationID, "props": membershipProps(&m)}
-		recs, err := run(ctx, tx, s.withChangeLog(tx, createMembership, p), p)
+		recs, err := s.runLogged(ctx, tx, createMembership, p)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membershi
 		// refused delete rolls the transaction back.
 		tx.changes.Memberships(id)
 		p := map[string]any{"id": id}
-		recs, err := run(ctx, tx, s.withChangeLog(tx, deleteMembership, p), p)
+		recs, err := s.runLogged(ctx, tx, deleteMembership, p)
 		if err != nil {
 			return nil, err
 		}

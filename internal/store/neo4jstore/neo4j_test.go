@@ -317,7 +317,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	withLog := func(q string, p map[string]any) (string, map[string]any) {
 		out := maps.Clone(p)
 		maps.Copy(out, changeLog)
-		return changeLogFirst(q), out
+		return changeLogLast(q), out
 	}
 	xw := map[string]any{"id": "x", "source": "a", "target": "b", "facilitators": []any{"c"}, "themes": []any{"housing"}, "props": map[string]any{"id": "x"}}
 	add("Create an exchange: ends", createExchange, xw, "NodeUniqueIndexSeek")

@@ -204,7 +204,7 @@ type wtx struct {
 	changes changeset.Set
 	// last is set while the work running on the transaction is likely its
 	// last write: a statement may then carry the change log
-	// (withChangeLog).
+	// (runLogged).
 	last bool
 	// logged is what a statement appended to the change log, nil until
 	// one did.
