@@ -298,7 +298,8 @@ func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*
 			}
 		}
 		tx.changes.Actors(a.ID)
-		if _, err := run(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(a)}}); err != nil {
+		// The write is the last statement: it may carry the change log.
+		if _, err := s.runLogged(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(a)}}); err != nil {
 			return nil, err
 		}
 		return a, nil

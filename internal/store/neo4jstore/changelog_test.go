@@ -275,6 +275,7 @@ func TestChangeLogComesLast(t *testing.T) {
 		"createExchange": createExchange, "updateExchange": updateExchange, "deleteExchange": deleteExchange,
 		"createMembership": createMembership, "deleteMembership": deleteMembership,
 		"createActor": createActor, "upsertThemes": upsertThemes,
+		"upsertActors": upsertActors, "upsertMemberships": upsertMemberships,
 	} {
 		clauses := q
 		if i := strings.LastIndex(q, "\nRETURN "); i >= 0 {

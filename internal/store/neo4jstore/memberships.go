@@ -173,7 +173,8 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 			return nil, err
 		}
 		tx.changes.Memberships(m.ID)
-		if _, err := run(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(m)}}); err != nil {
+		// The write is the last statement: it may carry the change log.
+		if _, err := s.runLogged(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(m)}}); err != nil {
 			return nil, err
 		}
 		return m, nil
