@@ -168,6 +168,13 @@ func TestErrors(t *testing.T) {
 		{"create duplicate", `mutation { createActor(input: {id: "ethekwini", kind: CITY, name: "X", country: "ZA"}) { id } }`, "CONFLICT", "", nil},
 		{"set and clear", `mutation { updateActor(id: "ethekwini", input: {summary: "x", clearSummary: true}) { id } }`, "BAD_USER_INPUT", "input.summary", nil},
 		{"exchange unknown theme", `mutation { createExchange(input: {id: "e1", source: "ethekwini", target: "uclg", title: "T", kind: FORUM, themes: ["nope"]}) { id } }`, "BAD_USER_INPUT", "input.themes[0]", nil},
+		// The store checks the themes in its write; a theme outside the
+		// vocabulary is still the error whatever else the store refuses.
+		{"exchange unknown second theme", `mutation { createExchange(input: {id: "e1", source: "ethekwini", target: "uclg", title: "T", kind: FORUM, themes: ["housing", "nope"]}) { id } }`, "BAD_USER_INPUT", "input.themes[1]", nil},
+		{"exchange unknown theme, taken id", `mutation { createExchange(input: {id: "chefchaouen-uclg-learning-exchange", source: "ethekwini", target: "uclg", title: "T", kind: FORUM, themes: ["nope"]}) { id } }`, "BAD_USER_INPUT", "input.themes[0]", nil},
+		{"exchange unknown theme, missing source", `mutation { createExchange(input: {id: "e1", source: "nowhere", target: "uclg", title: "T", kind: FORUM, themes: ["nope"]}) { id } }`, "BAD_USER_INPUT", "input.themes[0]", nil},
+		{"exchange taken id", `mutation { createExchange(input: {id: "chefchaouen-uclg-learning-exchange", source: "ethekwini", target: "uclg", title: "T", kind: FORUM, themes: ["housing"]}) { id } }`, "CONFLICT", "", nil},
+		{"exchange missing source", `mutation { createExchange(input: {id: "e1", source: "nowhere", target: "uclg", title: "T", kind: FORUM, themes: ["housing"]}) { id } }`, "BAD_USER_INPUT", "input.source", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var opts []client.Option

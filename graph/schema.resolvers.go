@@ -261,11 +261,14 @@ func (r *mutationResolver) CreateExchange(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkThemes(ctx, "input.themes", input.Themes); err != nil {
-		return nil, err
-	}
+	// The store checks the themes in its write, so the vocabulary is read
+	// only when the write is refused: then a theme outside it is the error,
+	// named as the schema names the field, as if checked first.
 	created, err := r.Store.CreateExchange(ctx, x)
 	if err != nil {
+		if terr := r.checkThemes(ctx, "input.themes", input.Themes); terr != nil && c2c.KindOf(terr) == c2c.KindInvalid {
+			return nil, terr
+		}
 		return nil, err
 	}
 	r.dataChanged()
@@ -311,14 +314,9 @@ func (r *mutationResolver) DeleteExchange(ctx context.Context, id string) (*mode
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	x, err := r.loadersFor(ctx).exchanges.Load(ctx, id)
+	// The store returns the exchange it deleted: no read before the write.
+	x, err := r.Store.DeleteExchange(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if x == nil {
-		return nil, c2c.NotFound("exchange", id)
-	}
-	if err := r.Store.DeleteExchange(ctx, id); err != nil {
 		return nil, err
 	}
 	r.dataChanged()
@@ -376,14 +374,10 @@ func (r *mutationResolver) DeleteMembership(ctx context.Context, id string) (*mo
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	m, err := r.loadersFor(ctx).memberships.Load(ctx, id)
+	// The store returns the membership it deleted: no read before the
+	// write.
+	m, err := r.Store.DeleteMembership(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, c2c.NotFound("membership", id)
-	}
-	if err := r.Store.DeleteMembership(ctx, id); err != nil {
 		return nil, err
 	}
 	r.dataChanged()

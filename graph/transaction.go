@@ -7,6 +7,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/c2c-project/c2c/internal/c2c"
 )
 
 // A mutation request runs in one store transaction, as Hasura's do: the
@@ -32,31 +34,40 @@ func inMutationTx(ctx context.Context) bool {
 }
 
 // mutationFields counts the root fields of a mutation operation, not
-// counting __typename; 0 for another kind of operation.
-func mutationFields(oc *graphql.OperationContext) int {
+// counting __typename, and returns the response key (alias or name) of the
+// last of them; 0 for another kind of operation.
+func mutationFields(oc *graphql.OperationContext) (n int, last string) {
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
-		return 0
+		return 0, ""
 	}
-	n := 0
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"}) {
 		if f.Name != "__typename" {
 			n++
+			last = f.Alias
 		}
 	}
-	return n
+	return n, last
 }
+
+// mutationTx is the value of mutationTxKey: the response key of the
+// request's last root mutation field.
+type mutationTx struct{ last string }
 
 // AroundMutations runs a mutation request with several root fields in one
 // store transaction (see above). It is a response middleware, so it runs
 // only for operations that execute: a mutation refused before (no API key)
 // opens no transaction. Register it with AroundResponses (NewServer does).
 func (r *Resolver) AroundMutations(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || mutationFields(graphql.GetOperationContext(ctx)) < 2 {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	n, last := mutationFields(graphql.GetOperationContext(ctx))
+	if n < 2 {
 		return next(ctx)
 	}
 	var resp *graphql.Response
 	err := r.Store.Write(ctx, func(ctx context.Context) error {
-		resp = next(context.WithValue(ctx, mutationTxKey{}, true))
+		resp = next(context.WithValue(ctx, mutationTxKey{}, mutationTx{last: last}))
 		if resp != nil && len(resp.Errors) > 0 {
 			return errRolledBack
 		}
@@ -98,8 +109,15 @@ func (r *Resolver) AroundMutationFields(ctx context.Context, next graphql.RootRe
 	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 		return next(ctx)
 	}
-	if inMutationTx(ctx) && len(graphql.GetErrors(ctx)) > 0 {
-		return graphql.Null
+	if tx, ok := ctx.Value(mutationTxKey{}).(mutationTx); ok {
+		if len(graphql.GetErrors(ctx)) > 0 {
+			return graphql.Null
+		}
+		if graphql.GetRootFieldContext(ctx).Field.Alias == tx.last {
+			// Its write is likely the transaction's last: the store may
+			// append the change log with it instead of at commit.
+			ctx = c2c.WithLastWrite(ctx)
+		}
 	}
 	return next(context.WithValue(ctx, loadersKey{}, newLoaders(r)))
 }

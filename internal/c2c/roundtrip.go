@@ -36,3 +36,21 @@ func CountRoundTrip(ctx context.Context, store string) {
 		h(store)
 	}
 }
+
+type lastWriteKey struct{}
+
+// WithLastWrite marks ctx as the context of what is likely the last write
+// of a store transaction (Store.Write), such as the last root field of a
+// mutation request: the store may then append the transaction's change
+// log entry with that write's statement rather than in a statement of its
+// own at commit, a round trip less. It is only a hint: whatever is written
+// after, the store keeps one data version and one change per transaction.
+func WithLastWrite(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lastWriteKey{}, true)
+}
+
+// IsLastWrite reports whether ctx was marked by WithLastWrite.
+func IsLastWrite(ctx context.Context) bool {
+	v, _ := ctx.Value(lastWriteKey{}).(bool)
+	return v
+}

@@ -82,8 +82,10 @@ type Store interface {
 	CreateExchange(ctx context.Context, x Exchange) (*Exchange, error)
 	// UpdateExchange applies p; KindNotFound if there is no such exchange.
 	UpdateExchange(ctx context.Context, id string, p ExchangePatch) (*Exchange, error)
-	// DeleteExchange removes the exchange; KindNotFound if there is none.
-	DeleteExchange(ctx context.Context, id string) error
+	// DeleteExchange removes the exchange and returns it as it was (what
+	// ExchangesByIDs gave before), so that a caller needs no read of its
+	// own; KindNotFound if there is none.
+	DeleteExchange(ctx context.Context, id string) (*Exchange, error)
 
 	// MembershipsByIDs returns the memberships with the given ids, in order.
 	MembershipsByIDs(ctx context.Context, ids []string) ([]*Membership, error)
@@ -99,8 +101,10 @@ type Store interface {
 	CreateMembership(ctx context.Context, m Membership) (*Membership, error)
 	// UpdateMembership applies p; KindNotFound if there is none.
 	UpdateMembership(ctx context.Context, id string, p MembershipPatch) (*Membership, error)
-	// DeleteMembership removes it; KindNotFound if there is none.
-	DeleteMembership(ctx context.Context, id string) error
+	// DeleteMembership removes it and returns it as it was (what
+	// MembershipsByIDs gave before), so that a caller needs no read of its
+	// own; KindNotFound if there is none.
+	DeleteMembership(ctx context.Context, id string) (*Membership, error)
 
 	// ScanActors calls fn with every actor, in id order, with the fields
 	// ActorsByIDs gives, as the rows arrive from one streaming query: memory

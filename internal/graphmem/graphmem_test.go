@@ -239,7 +239,8 @@ func (w *writer) step(ctx context.Context) string {
 			return "no exchange to delete"
 		}
 		xid := w.pick(xs)
-		return fmt.Sprintf("delete exchange %s: %v", xid, w.st.DeleteExchange(ctx, xid))
+		_, err := w.st.DeleteExchange(ctx, xid)
+		return fmt.Sprintf("delete exchange %s: %v", xid, err)
 	case 7:
 		orgs := w.ids(ctx, c2c.ActorOrganisation)
 		if len(orgs) == 0 {

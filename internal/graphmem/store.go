@@ -378,9 +378,9 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 }
 
 // DeleteExchange writes through and catches up.
-func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	_, err := after(s, ctx, struct{}{}, s.Store.DeleteExchange(ctx, id))
-	return err
+func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, error) {
+	v, err := s.Store.DeleteExchange(ctx, id)
+	return after(s, ctx, v, err)
 }
 
 // CreateMembership writes through and catches up.
@@ -396,9 +396,9 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 }
 
 // DeleteMembership writes through and catches up.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	_, err := after(s, ctx, struct{}{}, s.Store.DeleteMembership(ctx, id))
-	return err
+func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membership, error) {
+	v, err := s.Store.DeleteMembership(ctx, id)
+	return after(s, ctx, v, err)
 }
 
 // UpsertTheme writes through and catches up.

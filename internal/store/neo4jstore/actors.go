@@ -183,9 +183,8 @@ func (s *Store) CitiesByRegions(ctx context.Context, regionIDs []string) (map[st
 // Actor writes. Labels cannot be parameters, so FOREACH over a flag adds
 // the kind's label.
 const (
-	actorExists  = `OPTIONAL MATCH (a:Actor {id: $id}) RETURN a.kind`
-	regionKind   = `OPTIONAL MATCH (r:Actor {id: $id}) RETURN r.kind`
-	upsertActors = `UNWIND $rows AS r
+	regionKind       = `OPTIONAL MATCH (r:Actor {id: $id}) RETURN r.kind`
+	upsertActorsBody = `UNWIND $rows AS r
 MERGE (a:Actor {id: r.id})
 SET a = r.props
 FOREACH (_ IN CASE WHEN r.city THEN [1] ELSE [] END | SET a:City)
@@ -198,8 +197,23 @@ WITH DISTINCT a, r
 CALL (a, r) {
   MATCH (reg:Actor {id: r.regionId}) WHERE reg:Region
   CREATE (a)-[:IN_REGION]->(reg)
-}
+}`
+	upsertActors = upsertActorsBody + `
 RETURN count(a)`
+	// createActor checks whether the id is taken and what the region id
+	// names and, when nothing is wrong, writes the actor as upsertActors
+	// does, in one statement that returns the flags: taken, and the kind
+	// of the actor the region id names (null for none). Nothing is written
+	// when a check fails.
+	createActor = `OPTIONAL MATCH (old:Actor {id: $id})
+OPTIONAL MATCH (region:Actor {id: $regionId})
+WITH old IS NOT NULL AS taken, region
+CALL (taken, region) {
+  WITH taken, region WHERE NOT taken AND ($regionId IS NULL OR region:Region)
+  ` + upsertActorsBody + `
+  RETURN count(a) AS written
+}
+RETURN taken, region.kind AS regionKind`
 	readActor = `MATCH (a:Actor {id: $id}) RETURN ` + actorMap + ` AS a`
 )
 
@@ -211,19 +225,22 @@ func (s *Store) CreateActor(ctx context.Context, a c2c.Actor) (*c2c.Actor, error
 		return nil, err
 	}
 	_, err := s.write(ctx, "create actor", func(tx *wtx) (any, error) {
-		recs, err := run(ctx, tx, actorExists, map[string]any{"id": a.ID})
+		// Recorded before the statement, which may carry the change log; a
+		// refused create rolls the transaction back.
+		tx.changes.Actors(a.ID)
+		p := map[string]any{"id": a.ID, "regionId": nilIfEmpty(a.RegionID), "rows": []any{actorRow(&a)}}
+		recs, err := s.runLogged(ctx, tx, createActor, p)
 		if err != nil {
 			return nil, err
 		}
-		if recs[0].Values[0] != nil {
+		if recs[0].Values[0].(bool) {
 			return nil, c2c.Conflict("actor %q already exists", a.ID)
 		}
-		if err := checkRegion(ctx, tx, "regionId", a.RegionID); err != nil {
-			return nil, err
+		if a.RegionID != "" {
+			kind, _ := recs[0].Values[1].(string)
+			return nil, regionError("regionId", a.RegionID, kind)
 		}
-		tx.changes.Actors(a.ID)
-		_, err = run(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(&a)}})
-		return nil, err
+		return nil, nil
 	})
 	if err != nil {
 		return nil, err
@@ -241,8 +258,15 @@ func checkRegion(ctx context.Context, tx neo4j.ManagedTransaction, field, id str
 	if err != nil {
 		return err
 	}
-	switch recs[0].Values[0] {
-	case nil:
+	kind, _ := recs[0].Values[0].(string)
+	return regionError(field, id, kind)
+}
+
+// regionError returns KindInvalid naming field unless kind, the kind of
+// the actor id names ("" for none), is a Region's.
+func regionError(field, id, kind string) error {
+	switch kind {
+	case "":
 		return c2c.Invalid(field, "no actor has id %q", id)
 	case string(c2c.ActorRegion):
 		return nil
@@ -274,7 +298,8 @@ func (s *Store) UpdateActor(ctx context.Context, id string, p c2c.ActorPatch) (*
 			}
 		}
 		tx.changes.Actors(a.ID)
-		if _, err := run(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(a)}}); err != nil {
+		// The write is the last statement: it may carry the change log.
+		if _, err := s.runLogged(ctx, tx, upsertActors, map[string]any{"rows": []any{actorRow(a)}}); err != nil {
 			return nil, err
 		}
 		return a, nil

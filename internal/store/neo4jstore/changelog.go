@@ -3,7 +3,11 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/c2c-project/c2c/internal/c2c"
 )
@@ -21,25 +25,44 @@ const (
 	// the floor. The first SET takes the node's write lock before the
 	// version is read, so concurrent writers serialise there and get
 	// consecutive versions; the lock is held until commit, and taken last
-	// in every transaction, so it is held briefly.
-	appendChangeQuery = `MERGE (m:C2CMeta {id: 1})
-  ON CREATE SET m.version = 0, m.floor = 0
-SET m.lock = true
-SET m.version = m.version + 1
-SET m.floor = CASE
-  WHEN $reset THEN m.version
-  WHEN m.floor > m.version - $keep THEN m.floor
-  ELSE m.version - $keep END
-REMOVE m.lock
-FOREACH (_ IN CASE WHEN $reset THEN [] ELSE [1] END |
-  CREATE (:C2CChange {version: m.version, actors: $actors, exchanges: $exchanges,
-                      memberships: $memberships, themes: $themes}))
-WITH m
-CALL (m) {
-  MATCH (old:C2CChange) WHERE old.version <= m.floor
-  DELETE old
+	// in every transaction (at commit, or at the end of the transaction's
+	// last write, see runLogged), so it is held briefly. Its parameters are
+	// those of changeLogParams.
+	appendChangeBody = `MERGE (meta:C2CMeta {id: 1})
+  ON CREATE SET meta.version = 0, meta.floor = 0
+SET meta.lock = true
+SET meta.version = meta.version + 1
+SET meta.floor = CASE
+  WHEN $clReset THEN meta.version
+  WHEN meta.floor > meta.version - $clKeep THEN meta.floor
+  ELSE meta.version - $clKeep END
+REMOVE meta.lock
+FOREACH (_ IN CASE WHEN $clReset THEN [] ELSE [1] END |
+  CREATE (:C2CChange {version: meta.version, actors: $clActors, exchanges: $clExchanges,
+                      memberships: $clMemberships, themes: $clThemes}))
+WITH meta
+CALL (meta) {
+  MATCH (stale:C2CChange) WHERE stale.version <= meta.floor
+  DELETE stale
+}`
+	appendChangeQuery = appendChangeBody + `
+RETURN meta.version`
+	// amendChangeQuery rewrites the change a statement of this
+	// transaction appended (the meta node's version, its lock held since)
+	// after the transaction touched more: the change lists everything, or,
+	// for a change that lists no ids, goes and the floor moves to it.
+	amendChangeQuery = `MATCH (meta:C2CMeta {id: 1})
+SET meta.floor = CASE WHEN $clReset THEN meta.version ELSE meta.floor END
+FOREACH (_ IN CASE WHEN $clReset THEN [] ELSE [1] END |
+  MERGE (c:C2CChange {version: meta.version})
+  SET c.actors = $clActors, c.exchanges = $clExchanges,
+      c.memberships = $clMemberships, c.themes = $clThemes)
+WITH meta
+CALL (meta) {
+  MATCH (stale:C2CChange) WHERE stale.version <= meta.floor
+  DELETE stale
 }
-RETURN m.version`
+RETURN meta.version`
 	// dataVersionQuery reads the meta node through its unique index.
 	dataVersionQuery = `MATCH (m:C2CMeta {id: 1}) RETURN m.version`
 	// changesSinceQuery reads the version, the floor and the changes in
@@ -57,11 +80,28 @@ RETURN version, floor, upTo, changes`
 )
 
 // appendChange bumps the data version and appends what tx touched, inside
-// tx; a transaction that touched nothing leaves both alone.
+// tx; a transaction that touched nothing leaves both alone. When a
+// statement of tx appended the change already (runLogged), nothing is
+// sent unless tx touched more since, in which case that change is amended
+// to list it: one data version and one change per transaction either way.
 func (s *Store) appendChange(ctx context.Context, tx *wtx) error {
 	if tx.changes.Empty() {
 		return nil
 	}
+	q := appendChangeQuery
+	if tx.logged != nil {
+		if tx.logged.covers(tx) {
+			return nil
+		}
+		q = amendChangeQuery
+	}
+	_, err := run(ctx, tx, q, s.changeLogParams(tx))
+	return err
+}
+
+// changeLogParams are the parameters of appendChangeBody and the amend for
+// what tx touched so far.
+func (s *Store) changeLogParams(tx *wtx) map[string]any {
 	ch := tx.changes.Change(0)
 	list := func(ids []string) []any {
 		out := make([]any, len(ids))
@@ -70,15 +110,69 @@ func (s *Store) appendChange(ctx context.Context, tx *wtx) error {
 		}
 		return out
 	}
-	_, err := run(ctx, tx, appendChangeQuery, map[string]any{
-		"reset":       tx.changes.IsReset(),
-		"keep":        int64(s.cfg.ChangeLogSize),
-		"actors":      list(ch.Actors),
-		"exchanges":   list(ch.Exchanges),
-		"memberships": list(ch.Memberships),
-		"themes":      ch.Themes,
-	})
-	return err
+	return map[string]any{
+		"clReset":       tx.changes.IsReset(),
+		"clKeep":        int64(s.cfg.ChangeLogSize),
+		"clActors":      list(ch.Actors),
+		"clExchanges":   list(ch.Exchanges),
+		"clMemberships": list(ch.Memberships),
+		"clThemes":      ch.Themes,
+	}
+}
+
+// loggedChange is what a statement of a transaction appended to the change
+// log (see runLogged).
+type loggedChange struct {
+	change c2c.Change
+	reset  bool
+}
+
+// covers reports whether the change logged lists everything tx touched.
+func (l *loggedChange) covers(tx *wtx) bool {
+	ch := tx.changes.Change(0)
+	return l.reset == tx.changes.IsReset() && l.change.Themes == ch.Themes &&
+		slices.Equal(l.change.Actors, ch.Actors) && slices.Equal(l.change.Exchanges, ch.Exchanges) &&
+		slices.Equal(l.change.Memberships, ch.Memberships)
+}
+
+// runLogged runs query, a write statement of tx that touches nothing
+// beyond what tx.changes holds already and returns at most one row, with
+// parameters params, and returns its records. When the statement is likely
+// the last write of tx (tx.last) and no statement appended the change log
+// yet, the log is appended in the same statement: the round trip
+// appendChange would make at commit is saved. Whatever tx writes after,
+// appendChange keeps the log right at commit.
+func (s *Store) runLogged(ctx context.Context, tx *wtx, query string, params map[string]any) ([]*neo4j.Record, error) {
+	if !tx.last || tx.logged != nil || tx.changes.Empty() {
+		return run(ctx, tx, query, params)
+	}
+	tx.last = false
+	for k, v := range s.changeLogParams(tx) {
+		params[k] = v
+	}
+	logged := &loggedChange{change: tx.changes.Change(0), reset: tx.changes.IsReset()}
+	recs, err := run(ctx, tx, changeLogLast(query), params)
+	if err == nil && len(recs) > 0 {
+		// No row: the statement found nothing to write and appended
+		// nothing; appendChange will if the transaction commits.
+		tx.logged = logged
+	}
+	return recs, err
+}
+
+// changeLogLast is query with the change log appended after its own
+// clauses, in a unit subquery ahead of its RETURN (parameters of
+// changeLogParams): the meta node's lock is still the last the
+// transaction takes, so no transaction holding it waits for another lock.
+// The log is appended once per row the statement's clauses yield, so the
+// statement returns a row exactly when it was; a statement without RETURN
+// is counted down to one row, which it returns.
+func changeLogLast(query string) string {
+	log := "\nCALL () {\n" + appendChangeBody + "\n}"
+	if i := strings.LastIndex(query, "\nRETURN "); i >= 0 {
+		return query[:i] + "\nWITH *" + log + query[i:]
+	}
+	return query + "\nWITH count(*) AS written" + log + "\nRETURN written"
 }
 
 // DataVersion returns the store's data version: one read of one node by

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -297,13 +295,41 @@ func (s *Store) ExchangesByActors(ctx context.Context, actorIDs []string, f c2c.
 
 // Exchange writes.
 const (
-	// exchangeRefs reports whether the id is taken and which of the ids the
-	// exchange names are missing.
-	exchangeRefs = `RETURN EXISTS { ()-[:EXCHANGE {id: $id}]->() } AS taken,
-  EXISTS { (:Actor {id: $source}) } AS hasSource,
-  EXISTS { (:Actor {id: $target}) } AS hasTarget,
+	// createExchange checks whether the id is taken and which of the ids
+	// the exchange names (ends, facilitators, themes) are missing and, when
+	// nothing is wrong, creates the exchange, in one statement: the checks'
+	// flags come back in exchangeRefErrors' order, from which
+	// CreateExchange derives its errors. Nothing is written when any check
+	// fails.
+	createExchange = `OPTIONAL MATCH (s:Actor {id: $source})
+OPTIONAL MATCH (t:Actor {id: $target})
+WITH s, t,
+  EXISTS { ()-[:EXCHANGE {id: $id}]->() } AS taken,
   [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
-  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes`
+  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes
+FOREACH (_ IN CASE WHEN s IS NOT NULL AND t IS NOT NULL AND NOT taken
+    AND missingFacilitators = [] AND missingThemes = [] THEN [1] ELSE [] END |
+  CREATE (s)-[x:EXCHANGE]->(t)
+  SET x = $props)
+RETURN taken, s IS NOT NULL AS hasSource, t IS NOT NULL AS hasTarget, missingFacilitators, missingThemes`
+	// updateExchange checks the ends, facilitators and themes as
+	// createExchange does and, when nothing is wrong, replaces the
+	// exchange (a relationship cannot change its ends: the old one is
+	// deleted and a new one created), in one statement that returns the
+	// flags in exchangeRefErrors' order, taken saying the old one is
+	// there. Nothing is written when a check fails.
+	updateExchange = `OPTIONAL MATCH ()-[old:EXCHANGE {id: $id}]->()
+OPTIONAL MATCH (s:Actor {id: $source})
+OPTIONAL MATCH (t:Actor {id: $target})
+WITH old, s, t,
+  [f IN $facilitators WHERE NOT EXISTS { (:Actor {id: f}) }] AS missingFacilitators,
+  [th IN $themes WHERE NOT EXISTS { (:Theme {id: th}) }] AS missingThemes
+FOREACH (_ IN CASE WHEN s IS NOT NULL AND t IS NOT NULL
+    AND missingFacilitators = [] AND missingThemes = [] THEN [1] ELSE [] END |
+  DELETE old
+  CREATE (s)-[x:EXCHANGE]->(t)
+  SET x = $props)
+RETURN old IS NOT NULL AS taken, s IS NOT NULL AS hasSource, t IS NOT NULL AS hasTarget, missingFacilitators, missingThemes`
 	// upsertExchanges replaces each exchange by id: a relationship cannot
 	// change its ends, so the old one is deleted and a new one created.
 	upsertExchanges = `UNWIND $rows AS r
@@ -315,21 +341,28 @@ MATCH (t:Actor {id: r.target}) USING INDEX SEEK t:Actor(id)
 CREATE (s)-[x:EXCHANGE]->(t)
 SET x = r.props
 RETURN count(x)`
-	readExchange   = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) RETURN ` + exchangeMap + ` AS x`
-	deleteExchange = `MATCH ()-[x:EXCHANGE {id: $id}]->() DELETE x RETURN count(*)`
+	readExchange = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) RETURN ` + exchangeMap + ` AS x`
+	// deleteExchange deletes the exchange and returns it as it was: no
+	// row when there is none.
+	deleteExchange = `MATCH (s:Actor)-[x:EXCHANGE {id: $id}]->(t:Actor) USING INDEX SEEK x:EXCHANGE(id)
+WITH x, ` + exchangeMap + ` AS m
+DELETE x
+RETURN m`
 )
 
-// checkExchangeRefs returns KindInvalid naming every missing end,
-// facilitator or theme, and whether the id is taken.
-func checkExchangeRefs(ctx context.Context, tx neo4j.ManagedTransaction, x *c2c.Exchange) (taken bool, err error) {
-	recs, err := run(ctx, tx, exchangeRefs, map[string]any{
+// exchangeRefsParams are the parameters of createExchange and
+// updateExchange for x, but its properties.
+func exchangeRefsParams(x *c2c.Exchange) map[string]any {
+	return map[string]any{
 		"id": x.ID, "source": x.SourceID, "target": x.TargetID,
 		"facilitators": stringsOrEmpty(x.Facilitators), "themes": stringsOrEmpty(x.Themes),
-	})
-	if err != nil {
-		return false, err
 	}
-	v := recs[0].Values
+}
+
+// exchangeRefErrors turns the flags of createExchange and updateExchange
+// (taken, hasSource, hasTarget, missingFacilitators, missingThemes) into KindInvalid naming
+// every missing end, facilitator or theme, and whether the id is taken.
+func exchangeRefErrors(x *c2c.Exchange, v []any) (taken bool, err error) {
 	var es c2c.Errors
 	if !v[1].(bool) {
 		es = append(es, c2c.Invalid("source", "no actor has id %q", x.SourceID))
@@ -375,16 +408,23 @@ func (s *Store) CreateExchange(ctx context.Context, x c2c.Exchange) (*c2c.Exchan
 		return nil, err
 	}
 	_, err := s.write(ctx, "create exchange", func(tx *wtx) (any, error) {
-		taken, err := checkExchangeRefs(ctx, tx, &x)
+		// Recorded before the statement, which may carry the change log; a
+		// refused create rolls the transaction back.
+		tx.changes.Exchanges(x.ID)
+		p := exchangeRefsParams(&x)
+		p["props"] = exchangeProps(&x)
+		recs, err := s.runLogged(ctx, tx, createExchange, p)
+		if err != nil {
+			return nil, err
+		}
+		taken, err := exchangeRefErrors(&x, recs[0].Values)
 		if err != nil {
 			return nil, err
 		}
 		if taken {
 			return nil, c2c.Conflict("exchange %q already exists", x.ID)
 		}
-		tx.changes.Exchanges(x.ID)
-		_, err = run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(&x)}})
-		return nil, err
+		return nil, nil
 	})
 	if err != nil {
 		return nil, err
@@ -410,11 +450,16 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 		if err := x.Validate(""); err != nil {
 			return nil, err
 		}
-		if _, err := checkExchangeRefs(ctx, tx, x); err != nil {
+		// Recorded before the statement, which may carry the change log; a
+		// refused update rolls the transaction back.
+		tx.changes.Exchanges(x.ID)
+		q := exchangeRefsParams(x)
+		q["props"] = exchangeProps(x)
+		recs, err = s.runLogged(ctx, tx, updateExchange, q)
+		if err != nil {
 			return nil, err
 		}
-		tx.changes.Exchanges(x.ID)
-		if _, err := run(ctx, tx, upsertExchanges, map[string]any{"rows": []any{exchangeRow(x)}}); err != nil {
+		if _, err := exchangeRefErrors(x, recs[0].Values); err != nil {
 			return nil, err
 		}
 		return x, nil
@@ -425,18 +470,25 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 	return out.(*c2c.Exchange), nil
 }
 
-// DeleteExchange removes the exchange; KindNotFound if there is none.
-func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
-		recs, err := run(ctx, tx, deleteExchange, map[string]any{"id": id})
+// DeleteExchange removes the exchange and returns it as it was, in one
+// statement; KindNotFound if there is none.
+func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, error) {
+	out, err := s.write(ctx, "delete exchange", func(tx *wtx) (any, error) {
+		// Recorded before the statement, which may carry the change log; a
+		// refused delete rolls the transaction back.
+		tx.changes.Exchanges(id)
+		p := map[string]any{"id": id}
+		recs, err := s.runLogged(ctx, tx, deleteExchange, p)
 		if err != nil {
 			return nil, err
 		}
-		if recs[0].Values[0].(int64) == 0 {
+		if len(recs) == 0 {
 			return nil, c2c.NotFound("exchange", id)
 		}
-		tx.changes.Exchanges(id)
-		return nil, nil
+		return decodeExchange(recs[0].Values[0]), nil
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return out.(*c2c.Exchange), nil
 }

@@ -3,8 +3,6 @@ package neo4jstore
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/c2c-project/c2c/internal/c2c"
 )
 
@@ -76,10 +74,6 @@ func (s *Store) membershipsBy(ctx context.Context, step, query string, ids []str
 }
 
 const (
-	membershipRefs = `OPTIONAL MATCH (o:Actor {id: $org})
-RETURN EXISTS { ()-[:MEMBER_OF {id: $id}]->() } AS taken,
-  EXISTS { (:Actor {id: $actor}) } AS hasActor,
-  o.kind AS orgKind`
 	upsertMemberships = `UNWIND $rows AS r
 OPTIONAL MATCH ()-[old:MEMBER_OF {id: r.id}]->() USING INDEX SEEK old:MEMBER_OF(id)
 DELETE old
@@ -90,18 +84,30 @@ WHERE mo:Organisation
 CREATE (ma)-[m:MEMBER_OF]->(mo)
 SET m = r.props
 RETURN count(m)`
-	readMembership   = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) RETURN ` + membershipMap + ` AS m`
-	deleteMembership = `MATCH ()-[m:MEMBER_OF {id: $id}]->() DELETE m RETURN count(*)`
+	// createMembership checks whether the id is taken, the actor exists
+	// and the organisation is an Organisation and, when nothing is wrong,
+	// creates the membership, in one statement that returns the flags.
+	// Nothing is written when a check fails.
+	createMembership = `OPTIONAL MATCH (ma:Actor {id: $actor})
+OPTIONAL MATCH (mo:Actor {id: $org})
+WITH ma, mo, EXISTS { ()-[:MEMBER_OF {id: $id}]->() } AS taken
+FOREACH (_ IN CASE WHEN ma IS NOT NULL AND mo:Organisation AND NOT taken THEN [1] ELSE [] END |
+  CREATE (ma)-[m:MEMBER_OF]->(mo)
+  SET m = $props)
+RETURN taken, ma IS NOT NULL AS hasActor, mo.kind AS orgKind`
+	readMembership = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) RETURN ` + membershipMap + ` AS m`
+	// deleteMembership deletes the membership and returns it as it was:
+	// no row when there is none.
+	deleteMembership = `MATCH (ma:Actor)-[m:MEMBER_OF {id: $id}]->(mo:Actor) USING INDEX SEEK m:MEMBER_OF(id)
+WITH m, ` + membershipMap + ` AS out
+DELETE m
+RETURN out`
 )
 
-// checkMembershipRefs returns KindInvalid if the actor is missing or the
-// organisation is not an Organisation, and whether the id is taken.
-func checkMembershipRefs(ctx context.Context, tx neo4j.ManagedTransaction, m *c2c.Membership) (bool, error) {
-	recs, err := run(ctx, tx, membershipRefs, map[string]any{"id": m.ID, "actor": m.ActorID, "org": m.OrganisationID})
-	if err != nil {
-		return false, err
-	}
-	v := recs[0].Values
+// membershipRefErrors turns the flags of createMembership (taken,
+// hasActor, orgKind) into KindInvalid if the actor is missing or the organisation is
+// not an Organisation, and whether the id is taken.
+func membershipRefErrors(m *c2c.Membership, v []any) (bool, error) {
 	var es c2c.Errors
 	if !v[1].(bool) {
 		es = append(es, c2c.Invalid("actor", "no actor has id %q", m.ActorID))
@@ -125,16 +131,22 @@ func (s *Store) CreateMembership(ctx context.Context, m c2c.Membership) (*c2c.Me
 		return nil, err
 	}
 	_, err := s.write(ctx, "create membership", func(tx *wtx) (any, error) {
-		taken, err := checkMembershipRefs(ctx, tx, &m)
+		// Recorded before the statement, which may carry the change log; a
+		// refused create rolls the transaction back.
+		tx.changes.Memberships(m.ID)
+		p := map[string]any{"id": m.ID, "actor": m.ActorID, "org": m.OrganisationID, "props": membershipProps(&m)}
+		recs, err := s.runLogged(ctx, tx, createMembership, p)
+		if err != nil {
+			return nil, err
+		}
+		taken, err := membershipRefErrors(&m, recs[0].Values)
 		if err != nil {
 			return nil, err
 		}
 		if taken {
 			return nil, c2c.Conflict("membership %q already exists", m.ID)
 		}
-		tx.changes.Memberships(m.ID)
-		_, err = run(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(&m)}})
-		return nil, err
+		return nil, nil
 	})
 	if err != nil {
 		return nil, err
@@ -161,7 +173,8 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 			return nil, err
 		}
 		tx.changes.Memberships(m.ID)
-		if _, err := run(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(m)}}); err != nil {
+		// The write is the last statement: it may carry the change log.
+		if _, err := s.runLogged(ctx, tx, upsertMemberships, map[string]any{"rows": []any{membershipRow(m)}}); err != nil {
 			return nil, err
 		}
 		return m, nil
@@ -172,18 +185,25 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 	return out.(*c2c.Membership), nil
 }
 
-// DeleteMembership removes the membership; KindNotFound if there is none.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	_, err := s.write(ctx, "delete membership", func(tx *wtx) (any, error) {
-		recs, err := run(ctx, tx, deleteMembership, map[string]any{"id": id})
+// DeleteMembership removes the membership and returns it as it was, in
+// one statement; KindNotFound if there is none.
+func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membership, error) {
+	out, err := s.write(ctx, "delete membership", func(tx *wtx) (any, error) {
+		// Recorded before the statement, which may carry the change log; a
+		// refused delete rolls the transaction back.
+		tx.changes.Memberships(id)
+		p := map[string]any{"id": id}
+		recs, err := s.runLogged(ctx, tx, deleteMembership, p)
 		if err != nil {
 			return nil, err
 		}
-		if recs[0].Values[0].(int64) == 0 {
+		if len(recs) == 0 {
 			return nil, c2c.NotFound("membership", id)
 		}
-		tx.changes.Memberships(id)
-		return nil, nil
+		return decodeMembership(recs[0].Values[0]), nil
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return out.(*c2c.Membership), nil
 }

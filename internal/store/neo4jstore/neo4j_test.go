@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"reflect"
@@ -307,8 +308,30 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	// node; the changes after a version and the pruning are range seeks.
 	add("DataVersion", dataVersionQuery, nil, "NodeUniqueIndexSeek")
 	add("ChangesSince", changesSinceQuery, map[string]any{"since": int64(3), "limit": int64(10)}, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
-	add("Append a change", appendChangeQuery, map[string]any{"reset": false, "keep": int64(10000), "actors": []any{"a"},
-		"exchanges": []any{}, "memberships": []any{}, "themes": false}, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
+	changeLog := map[string]any{"clReset": false, "clKeep": int64(10000), "clActors": []any{"a"},
+		"clExchanges": []any{}, "clMemberships": []any{}, "clThemes": false}
+	add("Append a change", appendChangeQuery, changeLog, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
+	add("Amend a change", amendChangeQuery, changeLog, "NodeUniqueIndexSeekByRange", "NodeIndexSeekByRange")
+	// Writes that check their references in the statement that writes
+	// (and may carry the change log) seek every id they check.
+	withLog := func(q string, p map[string]any) (string, map[string]any) {
+		out := maps.Clone(p)
+		maps.Copy(out, changeLog)
+		return changeLogLast(q), out
+	}
+	xw := map[string]any{"id": "x", "source": "a", "target": "b", "facilitators": []any{"c"}, "themes": []any{"housing"}, "props": map[string]any{"id": "x"}}
+	add("Create an exchange: ends", createExchange, xw, "NodeUniqueIndexSeek")
+	add("Create an exchange: id taken", createExchange, xw, "DirectedRelationshipUniqueIndexSeek", "UndirectedRelationshipUniqueIndexSeek")
+	add("Update an exchange: ends", updateExchange, xw, "NodeUniqueIndexSeek")
+	add("Update an exchange: the old one", updateExchange, xw, "DirectedRelationshipUniqueIndexSeek", "UndirectedRelationshipUniqueIndexSeek")
+	q, p := withLog(deleteExchange, map[string]any{"id": "x"})
+	add("Delete an exchange", q, p, "DirectedRelationshipUniqueIndexSeek", "UndirectedRelationshipUniqueIndexSeek")
+	add("Delete an exchange: the change log", q, p, "NodeIndexSeekByRange", "NodeUniqueIndexSeekByRange")
+	mw := map[string]any{"id": "m", "actor": "a", "org": "o", "props": map[string]any{"id": "m"}}
+	add("Create a membership: ends", createMembership, mw, "NodeUniqueIndexSeek")
+	add("Create a membership: id taken", createMembership, mw, "DirectedRelationshipUniqueIndexSeek", "UndirectedRelationshipUniqueIndexSeek")
+	add("Delete a membership", deleteMembership, map[string]any{"id": "m"}, "DirectedRelationshipUniqueIndexSeek", "UndirectedRelationshipUniqueIndexSeek")
+	add("Create an actor", createActor, map[string]any{"id": "a", "regionId": "r", "rows": []any{}}, "NodeUniqueIndexSeek")
 
 	a, p := actorParams(c2c.ActorFilter{Countries: []string{"BR", "ZA"}})
 	add("Actors by country", a+actorWhere+actorsNameAsc, p, "NodeIndexSeek")

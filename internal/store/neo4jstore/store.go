@@ -202,6 +202,13 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 type wtx struct {
 	neo4j.ManagedTransaction
 	changes changeset.Set
+	// last is set while the work running on the transaction is likely its
+	// last write: a statement may then carry the change log
+	// (runLogged).
+	last bool
+	// logged is what a statement appended to the change log, nil until
+	// one did.
+	logged *loggedChange
 }
 
 // writeTx is the transaction Write opened, carried by the context fn
@@ -291,7 +298,11 @@ func (s *Store) writeWithTimeout(ctx context.Context, step string, timeout time.
 		if w.err != nil {
 			return nil, w.err
 		}
+		// The caller says whether this is likely the transaction's last
+		// write (c2c.WithLastWrite): its statement may carry the change log.
+		w.tx.last = c2c.IsLastWrite(ctx)
 		out, err := work(w.tx)
+		w.tx.last = false
 		if err != nil {
 			err = s.fail(step, err)
 			w.err = err
@@ -302,8 +313,10 @@ func (s *Store) writeWithTimeout(ctx context.Context, step string, timeout time.
 	session := s.driver.NewSession(ctx, sessionConfig(s))
 	defer session.Close(context.WithoutCancel(ctx))
 	out, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		// A fresh change set per attempt: the driver may retry.
-		w := &wtx{ManagedTransaction: tx}
+		// A fresh change set per attempt: the driver may retry. The
+		// work is the transaction's only write, so its statement may
+		// carry the change log.
+		w := &wtx{ManagedTransaction: tx, last: true}
 		out, err := work(w)
 		if err != nil {
 			return nil, err

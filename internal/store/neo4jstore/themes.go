@@ -68,7 +68,8 @@ func (s *Store) UpsertTheme(ctx context.Context, t c2c.Theme) (*c2c.Theme, error
 	}
 	_, err := s.write(ctx, "upsert theme", func(tx *wtx) (any, error) {
 		tx.changes.Themes()
-		_, err := run(ctx, tx, upsertThemes, map[string]any{"rows": []any{map[string]any{"id": t.ID, "label": t.Label}}})
+		p := map[string]any{"rows": []any{map[string]any{"id": t.ID, "label": t.Label}}}
+		_, err := s.runLogged(ctx, tx, upsertThemes, p)
 		return nil, err
 	})
 	if err != nil {

@@ -528,9 +528,18 @@ func (s *Store) UpdateExchange(ctx context.Context, id string, p c2c.ExchangePat
 }
 
 // DeleteExchange removes the exchange with id (its themes and facilitator
-// references go with it); KindNotFound if there is none.
-func (s *Store) DeleteExchange(ctx context.Context, id string) error {
-	return s.write(ctx, "delete exchange", func(tx *wtx) error {
+// references go with it) and returns it as it was, read in the same
+// transaction; KindNotFound if there is none.
+func (s *Store) DeleteExchange(ctx context.Context, id string) (*c2c.Exchange, error) {
+	var out *c2c.Exchange
+	err := s.write(ctx, "delete exchange", func(tx *wtx) error {
+		byID, err := exchangesByIDs(ctx, tx, []string{id})
+		if err != nil {
+			return err
+		}
+		if out = byID[id]; out == nil {
+			return c2c.NotFound("exchange", id)
+		}
 		res, err := exec(ctx, tx, "delete exchange", deleteExchangeSQL, id)
 		if err != nil {
 			return err
@@ -543,4 +552,8 @@ func (s *Store) DeleteExchange(ctx context.Context, id string) error {
 		tx.changes.Exchanges(id)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -265,10 +265,18 @@ func (s *Store) UpdateMembership(ctx context.Context, id string, p c2c.Membershi
 	return out, nil
 }
 
-// DeleteMembership removes the membership with id; KindNotFound if there is
-// none.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	return s.write(ctx, "delete membership", func(tx *wtx) error {
+// DeleteMembership removes the membership with id and returns it as it
+// was, read in the same transaction; KindNotFound if there is none.
+func (s *Store) DeleteMembership(ctx context.Context, id string) (*c2c.Membership, error) {
+	var out *c2c.Membership
+	err := s.write(ctx, "delete membership", func(tx *wtx) error {
+		byID, err := membershipsByIDs(ctx, tx, []string{id})
+		if err != nil {
+			return err
+		}
+		if out = byID[id]; out == nil {
+			return c2c.NotFound("membership", id)
+		}
 		res, err := exec(ctx, tx, "delete membership", deleteMembershipSQL, id)
 		if err != nil {
 			return err
@@ -281,4 +289,8 @@ func (s *Store) DeleteMembership(ctx context.Context, id string) error {
 		tx.changes.Memberships(id)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

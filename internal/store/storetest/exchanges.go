@@ -139,11 +139,20 @@ func testExchangeCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		m := mustLoadByCreate(t, s, handBatch())
 		ctx := t.Context()
 		for _, id := range []string{"durban-sao-paulo-isu", "jhb-salga-dhs"} {
-			mustNoError(t, "delete exchange "+id, s.DeleteExchange(ctx, id))
+			xs, err := s.ExchangesByIDs(ctx, []string{id})
+			mustNoError(t, "read exchange "+id, err)
+			before := xs[0]
+			got, err := s.DeleteExchange(ctx, id)
+			mustNoError(t, "delete exchange "+id, err)
+			if diff := cmp.Diff(before, got, cmpOpts...); diff != "" {
+				t.Errorf("DeleteExchange(%s) returned another exchange than it deleted (-before +returned):\n%s", id, diff)
+			}
 			delete(m.exchanges, id)
-			wantError(t, "DeleteExchange twice", s.DeleteExchange(ctx, id), c2c.KindNotFound, "")
+			_, err = s.DeleteExchange(ctx, id)
+			wantError(t, "DeleteExchange twice", err, c2c.KindNotFound, "")
 		}
-		wantError(t, "DeleteExchange of a missing exchange", s.DeleteExchange(ctx, "no-such-exchange"), c2c.KindNotFound, "")
+		_, err := s.DeleteExchange(ctx, "no-such-exchange")
+		wantError(t, "DeleteExchange of a missing exchange", err, c2c.KindNotFound, "")
 		checkState(t, s, m)
 		// The ends are unchanged and can now be deleted when they have no
 		// other edge.
@@ -231,9 +240,16 @@ func testMembershipCRUD(t *testing.T, open func(t *testing.T) c2c.Store) {
 		wantError(t, "UpdateMembership until before since", err, c2c.KindInvalid, "until")
 		checkState(t, s, m)
 
-		mustNoError(t, "delete membership", s.DeleteMembership(ctx, "m-sao-paulo-uclg"))
+		ms, err := s.MembershipsByIDs(ctx, []string{"m-sao-paulo-uclg"})
+		mustNoError(t, "read membership", err)
+		got, err := s.DeleteMembership(ctx, "m-sao-paulo-uclg")
+		mustNoError(t, "delete membership", err)
+		if diff := cmp.Diff(ms[0], got, cmpOpts...); diff != "" {
+			t.Errorf("DeleteMembership returned another membership than it deleted (-before +returned):\n%s", diff)
+		}
 		delete(m.memberships, "m-sao-paulo-uclg")
-		wantError(t, "DeleteMembership twice", s.DeleteMembership(ctx, "m-sao-paulo-uclg"), c2c.KindNotFound, "")
+		_, err = s.DeleteMembership(ctx, "m-sao-paulo-uclg")
+		wantError(t, "DeleteMembership twice", err, c2c.KindNotFound, "")
 		checkState(t, s, m)
 	})
 }
