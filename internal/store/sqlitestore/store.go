@@ -66,7 +66,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	// The writer connects first so that the file exists and is in WAL mode
 	// before any reader opens it.
-	if err := writer.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, writer); err != nil {
 		_ = writer.Close()
 		return nil, c2c.Unavailable("open", err)
 	}
@@ -84,6 +84,26 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// pingWhileBusy connects db, retrying while SQLite answers SQLITE_BUSY,
+// for up to the busy timeout: processes opening a new file together all
+// switch it to WAL as they connect, and SQLite refuses all but one of them
+// at once instead of waiting on the busy handler.
+func pingWhileBusy(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		err := db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // dsn returns the driver data source name for path: WAL, foreign keys,
