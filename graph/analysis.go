@@ -951,7 +951,8 @@ var recordOnlyExchangeFields = []string{"title", "summary", "sourceUrl", "dateNo
 // the search runs over the snapshot, the actors are read from the store by
 // id through the request's loader, and the exchanges too when the
 // selection asks for a field the snapshot does not hold, both in one batch
-// window.
+// window. When it does not, the subgraph is returned before its actors
+// arrive, so that its edges are written while they are read.
 func (r *Resolver) snapshotNeighbourhood(ctx context.Context, q c2c.NeighbourhoodQuery) (*c2c.Subgraph, bool, error) {
 	sn, err := r.snapshot(ctx, q.Filter)
 	if sn == nil || err != nil {
@@ -967,38 +968,46 @@ func (r *Resolver) snapshotNeighbourhood(ctx context.Context, q c2c.Neighbourhoo
 		aIDs[i] = a.ID
 	}
 	actors := l.actors.LoadAllThunk(ctx, aIDs)
-	var exchanges func() ([]*c2c.Exchange, error)
-	if len(g.Edges) > 0 && selectedUnder(ctx, []string{"edges"}, recordOnlyExchangeFields...) {
-		xIDs := make([]string, len(g.Edges))
-		for i, x := range g.Edges {
-			xIDs[i] = x.ID
+	settle := func() error {
+		as, err := actors()
+		if err != nil {
+			return err
 		}
-		exchanges = l.exchanges.LoadAllThunk(ctx, xIDs)
+		g.Nodes = g.Nodes[:0]
+		for i, a := range as {
+			if a == nil {
+				// Deleted since the snapshot was taken.
+				delete(g.Depth, aIDs[i])
+				continue
+			}
+			g.Nodes = append(g.Nodes, a)
+		}
+		l.group(aIDs)
+		return nil
 	}
-	as, err := actors()
+	if len(g.Edges) == 0 || !selectedUnder(ctx, []string{"edges"}, recordOnlyExchangeFields...) {
+		// The edges need nothing from the store: they are written while
+		// the nodes are read, which the nodes and depths fields wait for.
+		l.settleLater(g, settle)
+		l.prefetchEnds(ctx, g.Edges, "edges")
+		return g, true, nil
+	}
+	xIDs := make([]string, len(g.Edges))
+	for i, x := range g.Edges {
+		xIDs[i] = x.ID
+	}
+	exchanges := l.exchanges.LoadAllThunk(ctx, xIDs)
+	if err := settle(); err != nil {
+		return nil, true, err
+	}
+	xs, err := exchanges()
 	if err != nil {
 		return nil, true, err
 	}
-	g.Nodes = g.Nodes[:0]
-	for i, a := range as {
-		if a == nil {
-			// Deleted since the snapshot was taken.
-			delete(g.Depth, aIDs[i])
-			continue
-		}
-		g.Nodes = append(g.Nodes, a)
-	}
-	l.group(aIDs)
-	if exchanges != nil {
-		xs, err := exchanges()
-		if err != nil {
-			return nil, true, err
-		}
-		g.Edges = g.Edges[:0]
-		for _, x := range xs {
-			if x != nil {
-				g.Edges = append(g.Edges, x)
-			}
+	g.Edges = g.Edges[:0]
+	for _, x := range xs {
+		if x != nil {
+			g.Edges = append(g.Edges, x)
 		}
 	}
 	l.prefetchEnds(ctx, g.Edges, "edges")

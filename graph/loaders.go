@@ -57,6 +57,32 @@ type loaders struct {
 	exchangesByFilter map[edgeKey]*edgeLoader[*c2c.Exchange]
 	partnersByFilter  map[edgeKey]*edgeLoader[*c2c.Partner]
 	groups            map[string]*group
+	// unsettled holds, by subgraph, the read of its nodes that a
+	// resolver started and did not wait for (see settleLater).
+	unsettled map[*c2c.Subgraph]func() error
+}
+
+// settleLater records settle, which completes g's nodes (and depths), to
+// run once, when the first field that shows them asks (settled).
+func (l *loaders) settleLater(g *c2c.Subgraph, settle func() error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.unsettled == nil {
+		l.unsettled = map[*c2c.Subgraph]func() error{}
+	}
+	l.unsettled[g] = sync.OnceValue(settle)
+}
+
+// settled completes g's nodes if a resolver left them to be read; a
+// subgraph returned complete has nothing to wait for.
+func (l *loaders) settled(g *c2c.Subgraph) error {
+	l.mu.Lock()
+	settle := l.unsettled[g]
+	l.mu.Unlock()
+	if settle == nil {
+		return nil
+	}
+	return settle()
 }
 
 // group is a set of actor ids that arrived together.

@@ -959,11 +959,17 @@ func (r *searchHitResolver) Actor(ctx context.Context, obj *c2c.SearchHit) (mode
 
 // Nodes is the resolver for the nodes field.
 func (r *subgraphResolver) Nodes(ctx context.Context, obj *c2c.Subgraph) ([]model.Actor, error) {
+	if err := r.loadersFor(ctx).settled(obj); err != nil {
+		return nil, err
+	}
 	return model.WrapActors(obj.Nodes), nil
 }
 
 // Depths is the resolver for the depths field.
 func (r *subgraphResolver) Depths(ctx context.Context, obj *c2c.Subgraph) ([]*model.NodeDepth, error) {
+	if err := r.loadersFor(ctx).settled(obj); err != nil {
+		return nil, err
+	}
 	out := make([]*model.NodeDepth, 0, len(obj.Depth))
 	if obj.Depth == nil {
 		return out, nil
